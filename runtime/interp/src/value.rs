@@ -321,6 +321,12 @@ pub trait Object: Any {
     fn to_index(&self, _interp: &mut Interp) -> PyResult<Option<i64>> {
         Ok(None)
     }
+    /// Descriptor `__get__`: when this object is a class attribute read
+    /// through `instance` (e.g. a `tf.function` used as a method), the bound
+    /// value. `None`: not a descriptor, the object itself is returned.
+    fn descriptor_get(&self, _this: &Value, _instance: &Value, _interp: &mut Interp) -> PyResult<Option<Value>> {
+        Ok(None)
+    }
     /// `with x:` support.
     fn enter(&self, _this: &Value, _interp: &mut Interp) -> PyResult<Option<Value>> {
         Ok(None)
