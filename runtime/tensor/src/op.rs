@@ -161,8 +161,20 @@ pub fn run(name: &str, inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor
     let def = lookup(name)
         .ok_or_else(|| TfError::not_implemented(format!("op {name} is not implemented in tfjit")))?;
     let infos: Vec<InputInfo> = inputs.iter().map(|t| InputInfo::of(t)).collect();
-    (def.infer)(&infos, attrs)?;
-    (def.kernel)(inputs, attrs)
+    (def.infer)(&infos, attrs).map_err(|e| eager_error(e, name))?;
+    (def.kernel)(inputs, attrs).map_err(|e| eager_error(e, name))
+}
+
+/// Appends ` [Op:<Name>]` to the message of a TF runtime error, as TF's eager
+/// mode does (tfjit's own NotImplemented and Python-level errors are left alone).
+pub fn eager_error(mut e: TfError, name: &str) -> TfError {
+    use crate::error::TfErrorKind as K;
+    if matches!(e.kind, K::InvalidArgument | K::ResourceExhausted | K::OutOfRange | K::Unimplemented)
+        && !e.message.contains(" [Op:")
+    {
+        e.message = format!("{} [Op:{name}]", e.message);
+    }
+    e
 }
 
 /// Run a single-output op eagerly.

@@ -1,0 +1,559 @@
+//! Matrix products: MatMul (transpose_a/b), BatchMatMulV2 (adj_x/adj_y,
+//! broadcast batch dims) and Einsum (general index-loop implementation).
+
+use crate::dtype::DType;
+use crate::error::{TfError, TfResult};
+use crate::op::{Attrs, AttrsExt, InputInfo, OpClass, OpDef};
+use crate::shape::{StaticShape, TensorType};
+use crate::tensor::{Data, Tensor};
+
+use super::broadcast::{broadcast_shapes, broadcast_static, broadcast_strides, for_each_offset};
+use super::common::{
+    alloc_check, arity, check_allowed, dims_str, dtype_mismatch, input, make, one, same_dtype, static_dims_str,
+    strides_of, tin, typed, Allowed,
+};
+use super::elem::Num;
+
+fn ia(msg: String) -> TfError {
+    TfError::invalid_argument(msg)
+}
+
+const MATMUL_TYPES: Allowed = Allowed {
+    types: &[DType::Float32, DType::Float64, DType::Int32, DType::Int64],
+    text: "bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128",
+};
+
+/// `c[m,n] = sum_k a[m,k] b[k,n]` where `a`'s element (i,k) is at
+/// `a_off + i*ars + k*acs` (so transposes are just strides).
+#[allow(clippy::too_many_arguments)]
+fn gemm<T: Num>(
+    a: &[T],
+    (a_off, ars, acs): (usize, usize, usize),
+    b: &[T],
+    (b_off, brs, bcs): (usize, usize, usize),
+    m: usize,
+    k: usize,
+    n: usize,
+    out: &mut Vec<T>,
+) {
+    let start = out.len();
+    out.resize(start + m * n, T::zero());
+    for i in 0..m {
+        for p in 0..k {
+            let av = a.get(a_off + i * ars + p * acs).copied().unwrap_or_else(T::zero);
+            let row = start + i * n;
+            for j in 0..n {
+                let bv = b.get(b_off + p * brs + j * bcs).copied().unwrap_or_else(T::zero);
+                if let Some(c) = out.get_mut(row + j) {
+                    *c = av.mul_add(bv, *c);
+                }
+            }
+        }
+    }
+}
+
+fn matmul_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
+    arity("MatMul", inputs.len(), 2)?;
+    let d = same_dtype("MatMul", inputs, &[0, 1])?;
+    check_allowed("MatMul", d, &MATMUL_TYPES)?;
+    let (a, b) = (&input("MatMul", inputs, 0)?.ty.shape, &input("MatMul", inputs, 1)?.ty.shape);
+    for (i, s) in [(0, a), (1, b)] {
+        if s.rank().is_some_and(|r| r != 2) {
+            return Err(ia(format!("In[{i}] ndims must be >= 2")));
+        }
+    }
+    let (ta, tb) = (attrs.bool_or("transpose_a", false), attrs.bool_or("transpose_b", false));
+    let dim = |s: &StaticShape, i: usize| s.dims.as_ref().and_then(|d| d.get(i).copied().flatten());
+    let (m, ka) = if ta { (dim(a, 1), dim(a, 0)) } else { (dim(a, 0), dim(a, 1)) };
+    let (kb, n) = if tb { (dim(b, 1), dim(b, 0)) } else { (dim(b, 0), dim(b, 1)) };
+    if let (Some(x), Some(y)) = (ka, kb) {
+        if x != y {
+            return Err(ia(format!(
+                "Matrix size-incompatible: In[0]: {}, In[1]: {}",
+                static_dims_str(a),
+                static_dims_str(b)
+            )));
+        }
+    }
+    one(d, StaticShape::partial(vec![m, n]))
+}
+
+fn matmul_typed<T: Num>(a: &Tensor, b: &Tensor, ta: bool, tb: bool) -> TfResult<Tensor> {
+    let (av, bv) = (typed::<T>(a)?, typed::<T>(b)?);
+    let (ad, bd) = (a.shape(), b.shape());
+    let (m, k) = if ta { (ad[1], ad[0]) } else { (ad[0], ad[1]) };
+    let n = if tb { bd[0] } else { bd[1] };
+    let a_str = if ta { (0, 1, ad[1]) } else { (0, ad[1], 1) };
+    let b_str = if tb { (0, 1, bd[1]) } else { (0, bd[1], 1) };
+    alloc_check(&[m, n], T::DTYPE)?;
+    let mut out = Vec::new();
+    gemm(av, a_str, bv, b_str, m, k, n, &mut out);
+    make(vec![m, n], out)
+}
+
+fn matmul_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
+    let (a, b) = (tin("MatMul", inputs, 0)?, tin("MatMul", inputs, 1)?);
+    let (ta, tb) = (attrs.bool_or("transpose_a", false), attrs.bool_or("transpose_b", false));
+    for (i, t) in [(0, a), (1, b)] {
+        if t.rank() != 2 {
+            return Err(ia(format!("In[{i}] ndims must be >= 2")));
+        }
+    }
+    let ka = if ta { a.shape()[0] } else { a.shape()[1] };
+    let kb = if tb { b.shape()[1] } else { b.shape()[0] };
+    if ka != kb {
+        return Err(ia(format!(
+            "Matrix size-incompatible: In[0]: {}, In[1]: {}",
+            dims_str(a.shape()),
+            dims_str(b.shape())
+        )));
+    }
+    let r = match (a.dtype(), b.dtype()) {
+        (DType::Float32, DType::Float32) => matmul_typed::<f32>(a, b, ta, tb)?,
+        (DType::Float64, DType::Float64) => matmul_typed::<f64>(a, b, ta, tb)?,
+        (DType::Int32, DType::Int32) => matmul_typed::<i32>(a, b, ta, tb)?,
+        (DType::Int64, DType::Int64) => matmul_typed::<i64>(a, b, ta, tb)?,
+        (x, y) if x != y => return Err(dtype_mismatch("MatMul", 1, x, y)),
+        (x, _) => return Err(check_allowed("MatMul", x, &MATMUL_TYPES).err().unwrap_or_else(|| ia("MatMul".into()))),
+    };
+    Ok(vec![r])
+}
+
+/// `MatMul(a, b; transpose_a, transpose_b)`.
+pub static MAT_MUL: OpDef = OpDef { name: "MatMul", class: OpClass::Opaque, infer: matmul_infer, kernel: matmul_kernel };
+
+// ---------------------------------------------------------------- BatchMatMulV2
+
+fn bmm_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
+    const OP: &str = "BatchMatMulV2";
+    arity(OP, inputs.len(), 2)?;
+    let d = same_dtype(OP, inputs, &[0, 1])?;
+    check_allowed(OP, d, &MATMUL_TYPES)?;
+    let (a, b) = (&input(OP, inputs, 0)?.ty.shape, &input(OP, inputs, 1)?.ty.shape);
+    let (Some(ad), Some(bd)) = (&a.dims, &b.dims) else {
+        return one(d, StaticShape::unknown_rank());
+    };
+    for (i, s) in [(0, ad), (1, bd)] {
+        if s.len() < 2 {
+            return Err(ia(format!("In[{i}] ndims must be >= 2: {}", s.len())));
+        }
+    }
+    let (adj_x, adj_y) = (attrs.bool_or("adj_x", false), attrs.bool_or("adj_y", false));
+    let (ra, rb) = (ad.len(), bd.len());
+    let (m, ka) = if adj_x { (ad[ra - 1], ad[ra - 2]) } else { (ad[ra - 2], ad[ra - 1]) };
+    let (kb, n) = if adj_y { (bd[rb - 1], bd[rb - 2]) } else { (bd[rb - 2], bd[rb - 1]) };
+    if let (Some(x), Some(y)) = (ka, kb) {
+        if x != y {
+            return Err(ia(format!(
+                "Matrix size-incompatible: In[0]: {}, In[1]: {} {} {}",
+                static_dims_str(a),
+                static_dims_str(b),
+                adj_x as i32,
+                adj_y as i32
+            )));
+        }
+    }
+    let batch = broadcast_static(
+        &StaticShape::partial(ad[..ra - 2].to_vec()),
+        &StaticShape::partial(bd[..rb - 2].to_vec()),
+    )
+    .map_err(|_| {
+        ia(format!(
+            "In[0] and In[1] must have compatible batch dimensions: {} vs. {}",
+            static_dims_str(a),
+            static_dims_str(b)
+        ))
+    })?;
+    let mut out = batch.dims.unwrap_or_default();
+    out.push(m);
+    out.push(n);
+    one(d, StaticShape::partial(out))
+}
+
+fn bmm_typed<T: Num>(a: &Tensor, b: &Tensor, adj_x: bool, adj_y: bool) -> TfResult<Tensor> {
+    let (av, bv) = (typed::<T>(a)?, typed::<T>(b)?);
+    let (ad, bd) = (a.shape(), b.shape());
+    let (ra, rb) = (ad.len(), bd.len());
+    let (m, k) = if adj_x { (ad[ra - 1], ad[ra - 2]) } else { (ad[ra - 2], ad[ra - 1]) };
+    let n = if adj_y { bd[rb - 2] } else { bd[rb - 1] };
+    let (a_batch, b_batch) = (&ad[..ra - 2], &bd[..rb - 2]);
+    let batch = broadcast_shapes(a_batch, b_batch).ok_or_else(|| {
+        ia(format!(
+            "In[0] and In[1] must have compatible batch dimensions: {} vs. {}",
+            dims_str(ad),
+            dims_str(bd)
+        ))
+    })?;
+    let mut out_shape = batch.clone();
+    out_shape.push(m);
+    out_shape.push(n);
+    alloc_check(&out_shape, T::DTYPE)?;
+    let a_mat = ad[ra - 2] * ad[ra - 1];
+    let b_mat = bd[rb - 2] * bd[rb - 1];
+    let sa: Vec<usize> = broadcast_strides(a_batch, &batch).iter().map(|s| s * a_mat).collect();
+    let sb: Vec<usize> = broadcast_strides(b_batch, &batch).iter().map(|s| s * b_mat).collect();
+    let a_str = |off| if adj_x { (off, 1, ad[ra - 1]) } else { (off, ad[ra - 1], 1) };
+    let b_str = |off| if adj_y { (off, 1, bd[rb - 1]) } else { (off, bd[rb - 1], 1) };
+    let mut out = Vec::with_capacity(out_shape.iter().product());
+    if batch.iter().all(|&d| d > 0) {
+        for_each_offset(&batch, [&sa, &sb], |[oa, ob]| gemm(av, a_str(oa), bv, b_str(ob), m, k, n, &mut out));
+    }
+    make(out_shape, out)
+}
+
+fn bmm_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
+    const OP: &str = "BatchMatMulV2";
+    let (a, b) = (tin(OP, inputs, 0)?, tin(OP, inputs, 1)?);
+    let (adj_x, adj_y) = (attrs.bool_or("adj_x", false), attrs.bool_or("adj_y", false));
+    for (i, t) in [(0, a), (1, b)] {
+        if t.rank() < 2 {
+            return Err(ia(format!("In[{i}] ndims must be >= 2: {}", t.rank())));
+        }
+    }
+    let (ad, bd) = (a.shape(), b.shape());
+    let ka = if adj_x { ad[ad.len() - 2] } else { ad[ad.len() - 1] };
+    let kb = if adj_y { bd[bd.len() - 1] } else { bd[bd.len() - 2] };
+    if broadcast_shapes(&ad[..ad.len() - 2], &bd[..bd.len() - 2]).is_none() {
+        return Err(ia(format!(
+            "In[0] and In[1] must have compatible batch dimensions: {} vs. {}",
+            dims_str(ad),
+            dims_str(bd)
+        )));
+    }
+    if ka != kb {
+        return Err(ia(format!(
+            "Matrix size-incompatible: In[0]: {}, In[1]: {} {} {}",
+            dims_str(ad),
+            dims_str(bd),
+            adj_x as i32,
+            adj_y as i32
+        )));
+    }
+    let r = match (a.dtype(), b.dtype()) {
+        (DType::Float32, DType::Float32) => bmm_typed::<f32>(a, b, adj_x, adj_y)?,
+        (DType::Float64, DType::Float64) => bmm_typed::<f64>(a, b, adj_x, adj_y)?,
+        (DType::Int32, DType::Int32) => bmm_typed::<i32>(a, b, adj_x, adj_y)?,
+        (DType::Int64, DType::Int64) => bmm_typed::<i64>(a, b, adj_x, adj_y)?,
+        (x, y) if x != y => return Err(dtype_mismatch(OP, 1, x, y)),
+        (x, _) => return Err(check_allowed(OP, x, &MATMUL_TYPES).err().unwrap_or_else(|| ia(OP.into()))),
+    };
+    Ok(vec![r])
+}
+
+/// `BatchMatMulV2(x, y; adj_x, adj_y)`.
+pub static BATCH_MAT_MUL_V2: OpDef =
+    OpDef { name: "BatchMatMulV2", class: OpClass::Opaque, infer: bmm_infer, kernel: bmm_kernel };
+
+// ---------------------------------------------------------------- Einsum
+
+/// A parsed einsum equation. Labels are chars; the ellipsis becomes labels
+/// `'0'..'9'`-like placeholders numbered from the right (`\u{1}`…).
+#[derive(Debug)]
+struct Equation {
+    inputs: Vec<Vec<char>>,
+    output: Vec<char>,
+}
+
+/// The placeholder label for the `j`-th ellipsis dim counted from the right.
+fn ell_label(j: usize) -> char {
+    char::from_u32(0xE000 + j as u32).unwrap_or('\u{E000}')
+}
+
+/// Splits one operand's subscripts into labels, expanding `...` to `n_ell`
+/// placeholders. Returns the labels and whether an ellipsis was present.
+fn expand_term(term: &str, n_ell: usize) -> (Vec<char>, bool) {
+    let mut labels = Vec::new();
+    let mut has = false;
+    let mut rest = term;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("...") {
+            has = true;
+            for j in (0..n_ell).rev() {
+                labels.push(ell_label(j));
+            }
+            rest = r;
+        } else {
+            let mut ch = rest.chars();
+            if let Some(c) = ch.next() {
+                if !c.is_whitespace() {
+                    labels.push(c);
+                }
+            }
+            rest = ch.as_str();
+        }
+    }
+    (labels, has)
+}
+
+fn parse_equation(eq: &str, ranks: &[usize]) -> TfResult<Equation> {
+    let (lhs, rhs) = match eq.split_once("->") {
+        Some((l, r)) => (l, Some(r)),
+        None => (eq, None),
+    };
+    let terms: Vec<&str> = lhs.split(',').collect();
+    if terms.len() != ranks.len() {
+        return Err(ia(format!("Expected {} inputs but got: {}", terms.len(), ranks.len())));
+    }
+    let mut inputs = Vec::new();
+    let mut max_ell = 0usize;
+    for (i, (t, &r)) in terms.iter().zip(ranks).enumerate() {
+        let named = expand_term(t, 0).0.len();
+        let has = t.contains("...");
+        let n_ell = if has { r.saturating_sub(named) } else { 0 };
+        if (!has && named != r) || (has && named > r) {
+            return Err(ia(format!("Expected input {i} to have rank {named} but got: {r}")));
+        }
+        for c in expand_term(t, 0).0 {
+            if !c.is_ascii_alphabetic() {
+                return Err(ia(format!("Invalid character '{c}' in equation: {eq}")));
+            }
+        }
+        max_ell = max_ell.max(n_ell);
+        inputs.push(expand_term(t, n_ell).0);
+    }
+    let output = match rhs {
+        Some(r) => {
+            let (labels, has) = expand_term(r, max_ell);
+            if !has && max_ell > 0 {
+                // Ellipsis dims not in the output are summed (TF requires them to be present
+                // unless broadcast to 1; we sum them).
+            }
+            for c in &labels {
+                if !inputs.iter().any(|i| i.contains(c)) {
+                    return Err(ia(format!(
+                        "Output subscript contains a label ({c}) that does not appear in any input."
+                    )));
+                }
+            }
+            labels
+        }
+        None => {
+            let mut out: Vec<char> = (0..max_ell).rev().map(ell_label).collect();
+            let mut named: Vec<char> = Vec::new();
+            for inp in &inputs {
+                for &c in inp {
+                    if c.is_ascii_alphabetic() && !named.contains(&c) {
+                        let count: usize = inputs.iter().map(|i| i.iter().filter(|&&x| x == c).count()).sum();
+                        if count == 1 {
+                            named.push(c);
+                        }
+                    }
+                }
+            }
+            named.sort_unstable();
+            out.extend(named);
+            out
+        }
+    };
+    Ok(Equation { inputs, output })
+}
+
+/// Label sizes: every occurrence must agree (ellipsis dims broadcast).
+fn label_sizes(eq: &Equation, shapes: &[Vec<usize>]) -> TfResult<Vec<(char, usize)>> {
+    let mut sizes: Vec<(char, usize)> = Vec::new();
+    for (labels, shape) in eq.inputs.iter().zip(shapes) {
+        for (ax, (&c, &d)) in labels.iter().zip(shape).enumerate() {
+            match sizes.iter_mut().find(|(l, _)| *l == c) {
+                None => sizes.push((c, d)),
+                Some((_, s)) => {
+                    if *s != d {
+                        let is_ell = !c.is_ascii_alphabetic();
+                        if is_ell && (*s == 1 || d == 1) {
+                            *s = (*s).max(d);
+                        } else {
+                            return Err(ia(format!(
+                                "Expected dimension {s} at axis {ax} of the input shaped {} but got dimension {d}",
+                                dims_str(shape)
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(sizes)
+}
+
+fn einsum_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
+    let eq = match attrs.get("equation") {
+        Some(crate::op::Attr::Str(s)) => s.clone(),
+        _ => return Err(ia("Einsum requires attr 'equation'".into())),
+    };
+    if inputs.is_empty() {
+        return Err(ia("Einsum expects at least 1 input".into()));
+    }
+    let idxs: Vec<usize> = (0..inputs.len()).collect();
+    let d = same_dtype("Einsum", inputs, &idxs)?;
+    check_allowed("Einsum", d, &MATMUL_TYPES)?;
+    let shapes: Option<Vec<Vec<usize>>> = inputs.iter().map(|i| i.ty.shape.as_known()).collect();
+    let Some(shapes) = shapes else {
+        return one(d, StaticShape::unknown_rank());
+    };
+    let ranks: Vec<usize> = shapes.iter().map(|s| s.len()).collect();
+    let eq = parse_equation(&eq, &ranks)?;
+    let sizes = label_sizes(&eq, &shapes)?;
+    let out: Vec<usize> =
+        eq.output.iter().map(|c| sizes.iter().find(|(l, _)| l == c).map_or(1, |x| x.1)).collect();
+    one(d, StaticShape::known(&out))
+}
+
+fn einsum_typed<T: Num>(eq: &Equation, ts: &[&Tensor], sizes: &[(char, usize)]) -> TfResult<Tensor> {
+    let bufs: Vec<&[T]> = ts.iter().map(|t| typed::<T>(t)).collect::<TfResult<_>>()?;
+    // All labels: output labels first, then contracted ones.
+    let mut order: Vec<char> = eq.output.clone();
+    for (c, _) in sizes {
+        if !order.contains(c) {
+            order.push(*c);
+        }
+    }
+    let dims: Vec<usize> = order.iter().map(|c| sizes.iter().find(|(l, _)| l == c).map_or(1, |x| x.1)).collect();
+    let out_shape: Vec<usize> = dims[..eq.output.len()].to_vec();
+    let n_out = alloc_check(&out_shape, T::DTYPE)?;
+    let n_sum: usize = dims[eq.output.len()..].iter().product();
+    // Per input: stride of each label in `order` (summed for repeated labels, 0 if absent or broadcast).
+    let strides: Vec<Vec<usize>> = eq
+        .inputs
+        .iter()
+        .zip(ts)
+        .map(|(labels, t)| {
+            let st = strides_of(t.shape());
+            order
+                .iter()
+                .map(|c| {
+                    labels
+                        .iter()
+                        .zip(&st)
+                        .zip(t.shape())
+                        .filter(|((l, _), &d)| *l == c && d != 1)
+                        .map(|((_, &s), _)| s)
+                        .sum()
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = vec![T::zero(); n_out];
+    if n_out == 0 || n_sum == 0 {
+        return make(out_shape, out);
+    }
+    let r = dims.len();
+    let mut idx = vec![0usize; r];
+    let mut offs = vec![0usize; ts.len()];
+    let mut flat_out = 0usize;
+    let n_out_labels = eq.output.len();
+    let mut counter = 0usize;
+    loop {
+        let mut p = T::one();
+        for (k, buf) in bufs.iter().enumerate() {
+            p = p.mul(buf.get(offs[k]).copied().unwrap_or_else(T::zero));
+        }
+        if let Some(o) = out.get_mut(flat_out) {
+            *o = o.add(p);
+        }
+        // Advance: contracted labels are innermost so each output element's
+        // sum runs in order.
+        counter += 1;
+        let mut d = r;
+        loop {
+            if d == 0 {
+                return make(out_shape, out);
+            }
+            d -= 1;
+            idx[d] += 1;
+            for (k, s) in strides.iter().enumerate() {
+                offs[k] += s[d];
+            }
+            if idx[d] < dims[d] {
+                break;
+            }
+            for (k, s) in strides.iter().enumerate() {
+                offs[k] -= s[d] * dims[d];
+            }
+            idx[d] = 0;
+        }
+        if d < n_out_labels || n_out_labels == 0 {
+            flat_out = counter / n_sum;
+        }
+    }
+}
+
+fn einsum_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
+    let eq = match attrs.get("equation") {
+        Some(crate::op::Attr::Str(s)) => s.clone(),
+        _ => return Err(ia("Einsum requires attr 'equation'".into())),
+    };
+    let shapes: Vec<Vec<usize>> = inputs.iter().map(|t| t.shape().to_vec()).collect();
+    let ranks: Vec<usize> = shapes.iter().map(|s| s.len()).collect();
+    let eq = parse_equation(&eq, &ranks)?;
+    let sizes = label_sizes(&eq, &shapes)?;
+    let first = tin("Einsum", inputs, 0)?;
+    for (i, t) in inputs.iter().enumerate() {
+        if t.dtype() != first.dtype() {
+            return Err(dtype_mismatch("Einsum", i, first.dtype(), t.dtype()));
+        }
+    }
+    let r = match first.data() {
+        Data::F32(_) => einsum_typed::<f32>(&eq, inputs, &sizes)?,
+        Data::F64(_) => einsum_typed::<f64>(&eq, inputs, &sizes)?,
+        Data::I32(_) => einsum_typed::<i32>(&eq, inputs, &sizes)?,
+        Data::I64(_) => einsum_typed::<i64>(&eq, inputs, &sizes)?,
+        Data::Bool(_) => return Err(check_allowed("Einsum", DType::Bool, &MATMUL_TYPES).err().unwrap_or_else(|| ia("Einsum".into()))),
+    };
+    Ok(vec![r])
+}
+
+/// `Einsum(inputs...; equation, N)`.
+pub static EINSUM: OpDef = OpDef { name: "Einsum", class: OpClass::Opaque, infer: einsum_infer, kernel: einsum_kernel };
+
+#[cfg(test)]
+mod tests {
+    use crate::attrs;
+    use crate::op::{run1, Attr};
+    use crate::tensor::{Data, Tensor};
+
+    fn m(shape: Vec<usize>, v: Vec<f32>) -> Tensor {
+        Tensor::new(shape, Data::F32(v)).unwrap()
+    }
+
+    #[test]
+    fn matmul_and_errors() {
+        let a = m(vec![2, 3], vec![1., 2., 3., 4., 5., 6.]);
+        let b = m(vec![3, 2], vec![1., 0., 0., 1., 1., 1.]);
+        let r = run1("MatMul", &[&a, &b], &attrs![]).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![4., 5., 10., 11.]));
+        let r = run1("MatMul", &[&a, &a], &attrs![("transpose_b", Attr::Bool(true))]).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![14., 32., 32., 77.]));
+        let e = run1("MatMul", &[&a, &a], &attrs![]).unwrap_err();
+        assert!(e.message.starts_with("Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3]"));
+        let x = m(vec![2, 1, 2, 3], (0..12).map(|v| v as f32).collect());
+        let r = run1("BatchMatMulV2", &[&x, &b], &attrs![]).unwrap();
+        assert_eq!(r.shape(), &[2, 1, 2, 2]);
+        assert_eq!(r.data(), &Data::F32(vec![2., 3., 8., 9., 14., 15., 20., 21.]));
+    }
+
+    #[test]
+    fn einsum_equations() {
+        let a = m(vec![2, 3], vec![1., 2., 3., 4., 5., 6.]);
+        let b = m(vec![3, 2], vec![1., 0., 0., 1., 1., 1.]);
+        let eq = |s: &str| attrs![("equation", Attr::Str(s.to_string()))];
+        let r = run1("Einsum", &[&a, &b], &eq("ij,jk->ik")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![4., 5., 10., 11.]));
+        let r = run1("Einsum", &[&a], &eq("ij->ji")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![1., 4., 2., 5., 3., 6.]));
+        let r = run1("Einsum", &[&a], &eq("ij->")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![21.]));
+        let r = run1("Einsum", &[&a], &eq("ij->j")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![5., 7., 9.]));
+        let v = m(vec![2], vec![1., 2.]);
+        let r = run1("Einsum", &[&v, &v], &eq("i,j->ij")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![1., 2., 2., 4.]));
+        let r = run1("Einsum", &[&a, &b], &eq("ij,jk")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![4., 5., 10., 11.]));
+        let x = m(vec![2, 2, 3], (0..12).map(|v| v as f32).collect());
+        let r = run1("Einsum", &[&x, &b], &eq("bij,jk->bik")).unwrap();
+        assert_eq!(r.data(), &Data::F32(vec![2., 3., 8., 9., 14., 15., 20., 21.]));
+        let r = run1("Einsum", &[&x, &b], &eq("...j,jk->...k")).unwrap();
+        assert_eq!(r.shape(), &[2, 2, 2]);
+        let e = run1("Einsum", &[&a, &a], &eq("ij,jk->ik")).unwrap_err();
+        assert!(e.message.starts_with("Expected dimension 3 at axis 0 of the input shaped [2,3] but got dimension 2"), "{}", e.message);
+    }
+}
