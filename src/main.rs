@@ -1,1 +1,83 @@
-fn main() {}
+//! `tfjit`: the command-line entry point. Parses the command line
+//! (`cli.rs`), runs the source stage (`frontend.rs`) and hands the program
+//! to the interpreter (`tfjit_interp::run_main`).
+
+mod cli;
+mod frontend;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tfjit_interp::RunOptions;
+
+use cli::{Cli, Command};
+use frontend::FrontendError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Everything runs on a thread with a large stack: deeply nested (but
+    // valid) programs and deep Python recursion need room before the
+    // interpreter's own limits (RecursionError) apply.
+    let code = tfjit_autograph::parse::with_large_stack(move || dispatch(cli));
+    ExitCode::from((code & 0xff) as u8)
+}
+
+/// Run the chosen subcommand; returns the process exit code.
+fn dispatch(cli: Cli) -> i32 {
+    let options = RunOptions {
+        eager: cli.eager,
+        no_opt: cli.no_opt,
+        no_jit: cli.no_jit,
+        device: cli.device.name().to_string(),
+    };
+    match cli.command {
+        Command::Run { file, args } => run(&file, args, options),
+        Command::Check { file } => check(&file),
+        Command::Graph { .. } => not_yet("graph"),
+        Command::Autograph { .. } => not_yet("autograph"),
+    }
+}
+
+/// `tfjit run FILE [ARGS…]`: nothing runs unless the whole file parses and
+/// stays inside the subset.
+fn run(file: &std::path::Path, args: Vec<String>, options: RunOptions) -> i32 {
+    let path = file.display().to_string();
+    let loaded = frontend::read_source(file).and_then(|source| frontend::load(&path, &source).map(|_| source));
+    match loaded {
+        Ok(source) => {
+            let mut argv = vec![path.clone()];
+            argv.extend(args);
+            tfjit_interp::run_main(&path, &source, argv, options)
+        }
+        Err(e) => {
+            e.report();
+            1
+        }
+    }
+}
+
+/// `tfjit check FILE`: diagnostics on stdout, exit 1 if there are any.
+fn check(file: &std::path::Path) -> i32 {
+    let path = file.display().to_string();
+    let result = frontend::read_source(file).and_then(|source| frontend::load(&path, &source));
+    match result {
+        Ok(_) => 0,
+        Err(FrontendError::Unsupported(diags)) => {
+            for d in &diags {
+                println!("{d}");
+            }
+            eprintln!("{}", frontend::summary(&diags));
+            1
+        }
+        Err(e) => {
+            e.report();
+            1
+        }
+    }
+}
+
+/// The subcommands of the next milestone.
+fn not_yet(command: &str) -> i32 {
+    eprintln!("tfjit {command}: not implemented yet: tracing/AutoGraph arrive in the next milestone");
+    2
+}

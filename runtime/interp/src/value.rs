@@ -303,6 +303,10 @@ pub trait Object: Any {
     fn next(&self, _interp: &mut Interp) -> PyResult<Option<Value>> {
         Err(crate::exc::Exc::type_error(format!("'{}' object is not an iterator", self.type_name())))
     }
+    /// `callable(x)`: whether `call` is supported.
+    fn is_callable(&self) -> bool {
+        false
+    }
     /// `x(*args)`; `None` ⇒ "object is not callable".
     fn call(&self, _this: &Value, _args: Args, _interp: &mut Interp) -> PyResult<Option<Value>> {
         Ok(None)

@@ -1,0 +1,4 @@
+# An attribute that does not exist.
+class A:
+    pass
+print(A().missing)

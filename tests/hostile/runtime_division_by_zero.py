@@ -1,0 +1,3 @@
+# Integer division by zero.
+x = 0
+print(10 // x)

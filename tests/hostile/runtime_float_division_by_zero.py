@@ -1,0 +1,2 @@
+# Float division by zero.
+print(1.0 / 0.0)

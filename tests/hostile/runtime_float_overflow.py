@@ -1,0 +1,2 @@
+# A huge int converted to float.
+print(float(10 ** 400))

@@ -1,0 +1,2 @@
+# int() of a non-number.
+print(int('abc'))

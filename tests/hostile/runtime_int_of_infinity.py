@@ -1,0 +1,2 @@
+# int() of infinity.
+print(int(float('inf')))

@@ -1,0 +1,3 @@
+# A missing dict key.
+d = {'a': 1}
+print(d['b'])

@@ -1,0 +1,3 @@
+# math.exp overflows.
+import math
+print(math.exp(1000))

@@ -1,0 +1,2 @@
+# Modulo by zero.
+print(7 % 0)

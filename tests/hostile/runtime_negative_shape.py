@@ -1,0 +1,3 @@
+# tf.zeros with a negative dimension.
+import tensorflow as tf
+print(tf.zeros([2, -3]))

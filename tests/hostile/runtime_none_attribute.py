@@ -1,0 +1,3 @@
+# Setting an attribute on None.
+x = None
+x.y = 1

@@ -1,0 +1,2 @@
+# Raising something that is not an exception.
+raise 42

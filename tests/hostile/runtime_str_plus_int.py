@@ -1,0 +1,2 @@
+# Adding a string and an int.
+print('a' + 1)

@@ -1,0 +1,3 @@
+# Subscripting an int.
+x = 5
+print(x[0])

@@ -1,0 +1,6 @@
+# A local read before it is assigned.
+x = 1
+def f():
+    print(x)
+    x = 2
+f()

@@ -1,0 +1,3 @@
+# A name that was never defined.
+x = 1
+print(y)

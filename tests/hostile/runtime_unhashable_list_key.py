@@ -1,0 +1,2 @@
+# A list as a dict key.
+d = {[1, 2]: 3}

@@ -1,0 +1,4 @@
+# A user-defined exception class.
+class MyError(Exception):
+    pass
+raise MyError('boom')

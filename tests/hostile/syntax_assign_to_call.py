@@ -1,0 +1,2 @@
+# Assignment to a function call.
+print() = 3

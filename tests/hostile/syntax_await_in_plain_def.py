@@ -1,0 +1,3 @@
+# await inside a function that is not async.
+def f(g):
+    return await g()

@@ -1,0 +1,3 @@
+# Two parameters with one name.
+def f(a, a):
+    return a

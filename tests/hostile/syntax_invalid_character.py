@@ -1,0 +1,2 @@
+# A character that is not Python.
+x = 3 $ 4

@@ -1,0 +1,2 @@
+# An expression cut off after an operator.
+x = 1 +

@@ -1,0 +1,3 @@
+# return at module level.
+x = 1
+return x

@@ -1,0 +1,4 @@
+# A dedent to a level that was never used.
+def f():
+        x = 1
+    return x

@@ -1,0 +1,4 @@
+# unsupported: async def
+async def f():
+    return 1
+print(f)

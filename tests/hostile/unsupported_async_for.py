@@ -1,0 +1,4 @@
+# unsupported: async for
+async def f(xs):
+    async for x in xs:
+        print(x)

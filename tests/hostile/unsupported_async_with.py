@@ -1,0 +1,4 @@
+# unsupported: async with
+async def f(cm):
+    async with cm:
+        pass

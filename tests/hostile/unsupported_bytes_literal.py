@@ -1,0 +1,2 @@
+# unsupported: bytes literal
+print(b'abc')

@@ -1,0 +1,2 @@
+# unsupported: compile
+code = compile('1', 'f', 'eval')

@@ -1,0 +1,3 @@
+# unsupported: __import__
+os = __import__('os')
+print(os.getcwd())

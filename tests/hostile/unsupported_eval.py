@@ -1,0 +1,2 @@
+# unsupported: eval
+print(eval('1 + 2'))

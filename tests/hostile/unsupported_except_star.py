@@ -1,0 +1,5 @@
+# unsupported: try/except*
+try:
+    raise ValueError('x')
+except* ValueError:
+    print('caught')

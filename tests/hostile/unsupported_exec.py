@@ -1,0 +1,2 @@
+# unsupported: exec
+exec('x = 1')

@@ -1,0 +1,4 @@
+# unsupported: function __globals__
+def f():
+    pass
+print(f.__globals__)

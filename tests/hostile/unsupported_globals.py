@@ -1,0 +1,2 @@
+# unsupported: globals
+globals()['x'] = 1

@@ -1,0 +1,3 @@
+# unsupported: import os (process access)
+import os
+print(os.getcwd())

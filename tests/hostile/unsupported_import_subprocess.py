@@ -1,0 +1,3 @@
+# unsupported: import subprocess
+import subprocess
+subprocess.run(['true'])

@@ -1,0 +1,3 @@
+# unsupported: input
+name = input()
+print(name)

@@ -1,0 +1,5 @@
+# unsupported: metaclass keyword
+class Meta(type):
+    pass
+class A(metaclass=Meta):
+    pass

@@ -1,0 +1,3 @@
+# unsupported: file access with open
+data = open('/etc/hostname').read()
+print(data)

@@ -1,0 +1,4 @@
+# unsupported: positional-only parameters
+def f(a, /, b):
+    return a + b
+print(f(1, 2))

@@ -1,0 +1,3 @@
+# unsupported: starred assignment target
+first, *rest = [1, 2, 3]
+print(first, rest)

@@ -1,0 +1,3 @@
+# unsupported: sys.modules
+import sys
+print(sys.modules['os'])

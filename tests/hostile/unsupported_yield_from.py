@@ -1,0 +1,4 @@
+# unsupported: yield from
+def gen():
+    yield from [1, 2]
+print(list(gen()))

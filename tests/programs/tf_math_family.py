@@ -1,0 +1,46 @@
+# Checks elementwise math, nn activations, clipping and norms on small exact-ish values.
+import tensorflow as tf
+
+
+def show(name, t):
+    vals = [round(float(v), 4) for v in tf.reshape(t, [-1]).numpy().tolist()]
+    print(name, t.dtype.name, t.shape.as_list(), vals)
+
+
+x = tf.constant([-3.0, -1.0, 0.0, 0.5, 2.0])
+show("abs_int", tf.abs(tf.constant([-2, 3])))
+show("square_int", tf.square(tf.constant([-2, 3])))
+show("sign_int", tf.sign(tf.constant([-2, 0, 3])))
+show("neg_int", tf.negative(tf.constant([-2, 0, 3])))
+show("round_int", tf.round(tf.constant([1, 2])))
+show("round", tf.round(tf.constant([-1.5, -0.5, 0.5, 1.5, 2.5, 3.5])))
+show("exp64", tf.exp(tf.constant([0.0, 1.0], tf.float64)))
+show("log", tf.math.log(tf.constant([1.0, 4.0])))
+show("sqrt", tf.math.sqrt(tf.constant([4.0, 9.0])))
+show("relu", tf.nn.relu(x))
+show("relu_int", tf.nn.relu(tf.constant([-1, 2])))
+show("sigmoid", tf.math.sigmoid(x))
+show("tanh", tf.nn.tanh(x))
+show("softplus", tf.nn.softplus(x))
+show("elu", tf.nn.elu(x))
+show("softmax_axis0", tf.nn.softmax(tf.constant([[1.0, 1.0], [3.0, 1.0]]), axis=0))
+show("softmax_last", tf.nn.softmax(tf.constant([[1.0, 1.0], [3.0, 1.0]])))
+show("log_softmax_axis0", tf.nn.log_softmax(tf.constant([[0.0, 0.0], [0.0, 0.0]]), axis=0))
+show("clip", tf.clip_by_value(x, -1.0, 1.0))
+show("clip_int", tf.clip_by_value(tf.constant([-5, 0, 5]), -2, 2))
+show("clip_by_norm", tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0))
+show("clip_by_norm_noop", tf.clip_by_norm(tf.constant([0.3, 0.4]), 1.0))
+show("clip_by_norm_axes", tf.clip_by_norm(tf.constant([[3.0, 4.0], [0.0, 0.5]]), 1.0, axes=[1]))
+show("clip_by_norm_zero", tf.clip_by_norm(tf.zeros([2]), 1.0))
+show("norm", tf.norm(tf.constant([[3.0, 4.0], [6.0, 8.0]]), axis=1))
+show("norm_keep", tf.norm(tf.constant([[3.0, 4.0], [6.0, 8.0]]), axis=1, keepdims=True))
+show("norm_1", tf.norm(tf.constant([3.0, -4.0]), ord=1))
+show("norm_inf", tf.norm(tf.constant([3.0, -4.0]), ord=float("inf")))
+show("norm_fro", tf.norm(tf.constant([[1.0, 2.0], [2.0, 4.0]]), ord="fro", axis=[0, 1]))
+show("maximum_bcast", tf.maximum(tf.constant([[1.0], [5.0]]), tf.constant([2.0, 3.0])))
+show("where", tf.where(x > 0, x, tf.zeros_like(x)))
+show("where_bcast", tf.where(tf.constant([[True], [False]]), tf.constant([1, 2]), 0))
+show("logical", tf.cast(tf.logical_and(x > -2, tf.logical_not(x > 1)), tf.int32))
+show("solve", tf.linalg.solve(tf.constant([[2.0, 0.0], [0.0, 4.0]]), tf.constant([[2.0], [8.0]])))
+show("add_n", tf.math.add_n([tf.constant([1, 2]), tf.constant([3, 4]), tf.constant([5, 6])]))
+print(tf.math.equal(tf.constant([1, 2]), 2), tf.math.greater(3.0, tf.constant([1.0, 5.0])))
