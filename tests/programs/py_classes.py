@@ -60,7 +60,7 @@ try:
     Shape("blob").describe()
 except NotImplementedError as e:
     print("NotImplementedError:", e)
-print(type(sq).__name__, Square.__name__, Square.__bases__[0].__name__, sorted(vars(sq).items()))
+print(type(sq).__name__, Square.__name__, Square.__bases__[0].__name__, sorted(sq.__dict__.items()))
 
 
 class Money:

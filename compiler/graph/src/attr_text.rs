@@ -52,7 +52,13 @@ pub fn attr_text(a: &Attr) -> String {
         Attr::Float(f) => py_float_repr(*f),
         Attr::Str(s) => quoted(s),
         Attr::Type(d) => d.name().to_string(),
-        Attr::Ints(v) => format!("[{}]", v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")),
+        Attr::Ints(v) => format!(
+            "[{}]",
+            v.iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Attr::Tensor(t) => tf_print_tensor(t, 6).replace('\n', " "),
     }
 }

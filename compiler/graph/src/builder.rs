@@ -89,9 +89,17 @@ impl GraphBuilder {
         outputs: Vec<ValueType>,
         inputs: &[Output],
     ) -> NodeIndex {
-        let ix = self.graph.g.add_node(Node { op, name: name.clone(), attrs, funcs, outputs });
+        let ix = self.graph.g.add_node(Node {
+            op,
+            name: name.clone(),
+            attrs,
+            funcs,
+            outputs,
+        });
         for (inp, o) in inputs.iter().enumerate() {
-            self.graph.g.add_edge(o.node, ix, Edge::Data { out: o.index, inp });
+            self.graph
+                .g
+                .add_edge(o.node, ix, Edge::Data { out: o.index, inp });
         }
         self.graph.order.push(ix);
         self.graph.by_name.insert(name, ix);
@@ -135,8 +143,10 @@ impl GraphBuilder {
     /// [`EAGER_CONST_THRESHOLD`] elements, else a placeholder fed with it at
     /// call time. Capturing the same tensor (same buffer) again reuses it.
     pub fn capture_tensor(&mut self, name_hint: &str, t: &Tensor) -> Output {
-        if let Some((_, o)) =
-            self.tensor_caps.iter().find(|(c, _)| c.same_buffer(t) && c.shape() == t.shape())
+        if let Some((_, o)) = self
+            .tensor_caps
+            .iter()
+            .find(|(c, _)| c.same_buffer(t) && c.shape() == t.shape())
         {
             return *o;
         }
@@ -145,7 +155,10 @@ impl GraphBuilder {
         } else {
             let name = self.names.op_name(name_hint, "Placeholder");
             let o = self.placeholder(name, ValueType::Tensor(t.tensor_type()), name_hint);
-            self.graph.captures.push(Capture { placeholder: o.node, kind: CaptureKind::Tensor(t.clone()) });
+            self.graph.captures.push(Capture {
+                placeholder: o.node,
+                kind: CaptureKind::Tensor(t.clone()),
+            });
             o
         };
         self.tensor_caps.push((t.clone(), o));
@@ -160,7 +173,10 @@ impl GraphBuilder {
         }
         let name = self.names.op_name(name_hint, "Placeholder");
         let o = self.placeholder(name, ValueType::Resource(ty), name_hint);
-        self.graph.captures.push(Capture { placeholder: o.node, kind: CaptureKind::Variable(var) });
+        self.graph.captures.push(Capture {
+            placeholder: o.node,
+            kind: CaptureKind::Variable(var),
+        });
         self.var_caps.insert(var, o);
         o
     }
@@ -174,7 +190,10 @@ impl GraphBuilder {
         }
         let name = self.names.op_name(name_hint, "Placeholder");
         let o = self.placeholder(name, ty, name_hint);
-        self.graph.captures.push(Capture { placeholder: o.node, kind: CaptureKind::Symbolic(outer) });
+        self.graph.captures.push(Capture {
+            placeholder: o.node,
+            kind: CaptureKind::Symbolic(outer),
+        });
         self.sym_caps.insert(outer, o);
         o
     }
@@ -183,7 +202,13 @@ impl GraphBuilder {
     /// the inputs' static types (and constant values), raising trace-time
     /// errors; names the op from `name_hint` (see [`Names::op_name`]); adds
     /// the control dependencies that keep stateful ops in program order.
-    pub fn add_op(&mut self, name_hint: &str, op_name: &str, inputs: &[Output], attrs: Attrs) -> TfResult<Vec<Output>> {
+    pub fn add_op(
+        &mut self,
+        name_hint: &str,
+        op_name: &str,
+        inputs: &[Output],
+        attrs: Attrs,
+    ) -> TfResult<Vec<Output>> {
         self.add_func_op(name_hint, op_name, inputs, attrs, IndexMap::new())
     }
 
@@ -196,12 +221,16 @@ impl GraphBuilder {
         attrs: Attrs,
         funcs: IndexMap<&'static str, Arc<FuncGraph>>,
     ) -> TfResult<Vec<Output>> {
-        let op = OpRef::lookup(op_name)
-            .ok_or_else(|| TfError::not_implemented(format!("op {op_name} is not implemented in tfjit")))?;
+        let op = OpRef::lookup(op_name).ok_or_else(|| {
+            TfError::not_implemented(format!("op {op_name} is not implemented in tfjit"))
+        })?;
         for &o in inputs {
             self.graph.check(o)?;
         }
-        let types: Vec<ValueType> = inputs.iter().map(|&o| self.graph.value_type(o).clone()).collect();
+        let types: Vec<ValueType> = inputs
+            .iter()
+            .map(|&o| self.graph.value_type(o).clone())
+            .collect();
         let name = self.names.op_name(name_hint, op_name);
         let outputs = self
             .infer(op, &types, inputs, &attrs, &funcs)
@@ -233,7 +262,10 @@ impl GraphBuilder {
                 let mut infos = Vec::with_capacity(types.len());
                 for (i, (t, v)) in types.iter().zip(&values).enumerate() {
                     match t {
-                        ValueType::Tensor(ty) => infos.push(InputInfo { ty: ty.clone(), value: *v }),
+                        ValueType::Tensor(ty) => infos.push(InputInfo {
+                            ty: ty.clone(),
+                            value: *v,
+                        }),
                         other => {
                             return Err(TfError::type_error(format!(
                                 "Input {i} of '{}' Op has type {} that is not a numeric tensor",
@@ -247,7 +279,13 @@ impl GraphBuilder {
                 Ok(outs.into_iter().map(ValueType::Tensor).collect())
             }
             OpRef::Graph(def) => {
-                let cx = InferCtx { op: def.name, inputs: types, values: &values, attrs, funcs };
+                let cx = InferCtx {
+                    op: def.name,
+                    inputs: types,
+                    values: &values,
+                    attrs,
+                    funcs,
+                };
                 (def.infer)(&cx)
             }
         }
@@ -255,7 +293,14 @@ impl GraphBuilder {
 
     /// TF raises shape-rule errors at trace time as `ValueError` (dtype
     /// mismatches as `TypeError`), with the node in the message.
-    fn trace_error(&self, e: TfError, name: &str, op: OpRef, inputs: &[Output], attrs: &Attrs) -> TfError {
+    fn trace_error(
+        &self,
+        e: TfError,
+        name: &str,
+        op: OpRef,
+        inputs: &[Output],
+        attrs: &Attrs,
+    ) -> TfError {
         if e.kind != TfErrorKind::InvalidArgument {
             return e;
         }
@@ -263,11 +308,20 @@ impl GraphBuilder {
             return TfError::type_error(e.message);
         }
         let ins: Vec<String> = inputs.iter().map(|&o| input_ref(&self.graph, o)).collect();
-        let shapes: Vec<String> = inputs.iter().map(|&o| shape_text(&self.graph.value_type(o).shape())).collect();
-        let mut attr_parts: Vec<String> =
-            attrs.iter().map(|(k, v)| format!("{k}={}", crate::attr_text::tf_attr_text(v))).collect();
+        let shapes: Vec<String> = inputs
+            .iter()
+            .map(|&o| shape_text(&self.graph.value_type(o).shape()))
+            .collect();
+        let mut attr_parts: Vec<String> = attrs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::attr_text::tf_attr_text(v)))
+            .collect();
         attr_parts.sort();
-        let attr_text = if attr_parts.is_empty() { String::new() } else { format!("[{}]", attr_parts.join(", ")) };
+        let attr_text = if attr_parts.is_empty() {
+            String::new()
+        } else {
+            format!("[{}]", attr_parts.join(", "))
+        };
         TfError::value(format!(
             "{} for '{{{{node {name}}}}} = {}{attr_text}({})' with input shapes: {}.",
             e.message.trim_end_matches('.'),
@@ -280,7 +334,9 @@ impl GraphBuilder {
     /// Makes `node` run after `dep` (`tf.control_dependencies`).
     pub fn add_control_input(&mut self, node: NodeIndex, dep: NodeIndex) -> TfResult<()> {
         if self.graph.try_node(node).is_none() || self.graph.try_node(dep).is_none() {
-            return Err(TfError::value("control dependency on an op of another graph"));
+            return Err(TfError::value(
+                "control dependency on an op of another graph",
+            ));
         }
         if node != dep && !self.graph.control_inputs(node).contains(&dep) {
             self.graph.g.add_edge(dep, node, Edge::Control);
@@ -314,7 +370,11 @@ impl GraphBuilder {
                 let op = self.graph.op(ix);
                 let unused_read = op.resource_effect() == ResourceEffect::Read
                     && !op.global_effect()
-                    && self.graph.op_outputs(ix).iter().all(|&o| self.graph.consumers(o).is_empty());
+                    && self
+                        .graph
+                        .op_outputs(ix)
+                        .iter()
+                        .all(|&o| self.graph.consumers(o).is_empty());
                 !unused_read
             })
             .collect();

@@ -4,8 +4,8 @@
 //! control output depends on run, as in TF.
 
 use crate::graph::{CaptureKind, FuncGraph};
-use crate::node::{OpRef, Output};
 use crate::graph_ops::RunCtx;
+use crate::node::{OpRef, Output};
 use crate::value::{RtValue, VarId};
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
@@ -84,7 +84,10 @@ fn plan(graph: &FuncGraph) -> TfResult<Plan> {
                 }
             }
         }
-        steps.push(Step { node: ix, inputs: graph.op_inputs(ix) });
+        steps.push(Step {
+            node: ix,
+            inputs: graph.op_inputs(ix),
+        });
     }
     if steps.len() != total {
         return Err(TfError::invalid_argument(format!(
@@ -111,7 +114,11 @@ fn at_node(mut e: TfError, name: &str) -> TfError {
 /// symbolic captures (captured tensors and variables are fed by the graph
 /// itself). Returns the outputs. Errors are the kernels' `TfError`s with
 /// ` [[{{node NAME}}]]` appended.
-pub fn execute(graph: &FuncGraph, args: &[RtValue], rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
+pub fn execute(
+    graph: &FuncGraph,
+    args: &[RtValue],
+    rt: &mut dyn Runtime,
+) -> TfResult<Vec<RtValue>> {
     let plan = cached_plan(graph)?;
     let mut values: Vec<Option<Vec<RtValue>>> = vec![None; graph.g.node_bound()];
     let n_sym = graph.symbolic_captures().count();
@@ -132,7 +139,9 @@ pub fn execute(graph: &FuncGraph, args: &[RtValue], rt: &mut dyn Runtime) -> TfR
                     graph.name,
                     node.name,
                     v.kind_name(),
-                    v.as_tensor().map(|t| format!(" {}", crate::value::tensor_type_text(&t.tensor_type()))).unwrap_or_default()
+                    v.as_tensor()
+                        .map(|t| format!(" {}", crate::value::tensor_type_text(&t.tensor_type())))
+                        .unwrap_or_default()
                 )));
             }
         }
@@ -165,7 +174,13 @@ pub fn execute(graph: &FuncGraph, args: &[RtValue], rt: &mut dyn Runtime) -> TfR
                 .get(o.node.index())
                 .and_then(|v| v.as_ref())
                 .and_then(|v| v.get(o.index))
-                .ok_or_else(|| TfError::invalid_argument(format!("input {} of {} was not computed", graph.tensor_name(*o), node.name)))?;
+                .ok_or_else(|| {
+                    TfError::invalid_argument(format!(
+                        "input {} of {} was not computed",
+                        graph.tensor_name(*o),
+                        node.name
+                    ))
+                })?;
             ins.push(v.clone());
         }
         let outs = match node.op {
@@ -176,7 +191,11 @@ pub fn execute(graph: &FuncGraph, args: &[RtValue], rt: &mut dyn Runtime) -> TfR
                         RtValue::Tensor(t) => ts.push(t),
                         other => {
                             return Err(at_node(
-                                TfError::invalid_argument(format!("{}: input {i} must be a tensor, got a {}", def.name, other.kind_name())),
+                                TfError::invalid_argument(format!(
+                                    "{}: input {i} must be a tensor, got a {}",
+                                    def.name,
+                                    other.kind_name()
+                                )),
                                 &node.name,
                             ))
                         }
@@ -214,7 +233,12 @@ pub fn execute(graph: &FuncGraph, args: &[RtValue], rt: &mut dyn Runtime) -> TfR
                 .and_then(|v| v.as_ref())
                 .and_then(|v| v.get(o.index))
                 .cloned()
-                .ok_or_else(|| TfError::invalid_argument(format!("output {} was not computed", graph.tensor_name(*o))))
+                .ok_or_else(|| {
+                    TfError::invalid_argument(format!(
+                        "output {} was not computed",
+                        graph.tensor_name(*o)
+                    ))
+                })
         })
         .collect()
 }
@@ -231,7 +255,10 @@ pub struct MemRuntime {
 impl Runtime for MemRuntime {
     fn read_var(&mut self, var: VarId) -> TfResult<Tensor> {
         self.vars.get(&var).cloned().ok_or_else(|| {
-            TfError::new(tfjit_tensor::TfErrorKind::InvalidArgument, format!("variable {} is uninitialized", var.0))
+            TfError::new(
+                tfjit_tensor::TfErrorKind::InvalidArgument,
+                format!("variable {} is uninitialized", var.0),
+            )
         })
     }
     fn assign_var(&mut self, var: VarId, value: Tensor) -> TfResult<()> {

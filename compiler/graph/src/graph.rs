@@ -161,14 +161,21 @@ impl FuncGraph {
 
     /// A tensor of this graph.
     pub fn output(&self, node: NodeIndex, index: usize) -> Output {
-        Output { graph: self.id, node, index }
+        Output {
+            graph: self.id,
+            node,
+            index,
+        }
     }
 
     /// Checks that `o` is a tensor of this graph (TF raises `ValueError` for
     /// a tensor of another graph).
     pub fn check(&self, o: Output) -> TfResult<()> {
         let ok = o.graph == self.id
-            && self.g.node_weight(o.node).is_some_and(|n| o.index < n.outputs.len());
+            && self
+                .g
+                .node_weight(o.node)
+                .is_some_and(|n| o.index < n.outputs.len());
         if ok {
             Ok(())
         } else {
@@ -185,7 +192,12 @@ impl FuncGraph {
                 return format!("{}:{}", n.name, o.index);
             }
         }
-        format!("<graph {} node {} output {}>", o.graph.0, o.node.index(), o.index)
+        format!(
+            "<graph {} node {} output {}>",
+            o.graph.0,
+            o.node.index(),
+            o.index
+        )
     }
 
     /// The static type of a tensor of this graph.
@@ -227,7 +239,9 @@ impl FuncGraph {
 
     /// The op's outputs (`op.outputs`).
     pub fn op_outputs(&self, ix: NodeIndex) -> Vec<Output> {
-        (0..self.g[ix].outputs.len()).map(|i| self.output(ix, i)).collect()
+        (0..self.g[ix].outputs.len())
+            .map(|i| self.output(ix, i))
+            .collect()
     }
 
     /// The ops consuming tensor `o`, with the input index each uses.

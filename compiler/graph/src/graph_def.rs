@@ -41,21 +41,39 @@ pub fn as_graph_def(g: &FuncGraph) -> GraphDef {
         .iter()
         .map(|&ix| {
             let n = g.node(ix);
-            let mut input: Vec<String> = g.op_inputs(ix).into_iter().map(|o| input_ref(g, o)).collect();
-            let mut ctrl: Vec<String> =
-                g.control_inputs(ix).into_iter().map(|c| format!("^{}", g.node(c).name)).collect();
+            let mut input: Vec<String> = g
+                .op_inputs(ix)
+                .into_iter()
+                .map(|o| input_ref(g, o))
+                .collect();
+            let mut ctrl: Vec<String> = g
+                .control_inputs(ix)
+                .into_iter()
+                .map(|c| format!("^{}", g.node(c).name))
+                .collect();
             ctrl.sort();
             input.extend(ctrl);
-            let mut attr: Vec<(String, AttrDef)> =
-                n.attrs.iter().map(|(k, v)| (k.to_string(), AttrDef::Value(v.clone()))).collect();
+            let mut attr: Vec<(String, AttrDef)> = n
+                .attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), AttrDef::Value(v.clone())))
+                .collect();
             for (k, f) in &n.funcs {
                 attr.push((k.to_string(), AttrDef::Func(f.name().to_string())));
-                if !library.iter().any(|(name, _): &(String, GraphDef)| name == f.name()) {
+                if !library
+                    .iter()
+                    .any(|(name, _): &(String, GraphDef)| name == f.name())
+                {
                     library.push((f.name().to_string(), as_graph_def(f)));
                 }
             }
             attr.sort_by(|a, b| a.0.cmp(&b.0));
-            NodeDef { name: n.name.clone(), op: n.op.name().to_string(), input, attr }
+            NodeDef {
+                name: n.name.clone(),
+                op: n.op.name().to_string(),
+                input,
+                attr,
+            }
         })
         .collect();
     GraphDef { node, library }

@@ -36,3 +36,13 @@ pub use graph_ops::{GraphOpDef, ResourceEffect};
 pub use node::{Edge, GraphId, Node, OpRef, Output};
 pub use petgraph::stable_graph::NodeIndex;
 pub use value::{RtValue, ValueType, VarId};
+
+#[cfg(test)]
+mod tests {
+    /// Graphs can be shared across threads (compiled backends, caches).
+    #[test]
+    fn func_graph_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<super::FuncGraph>();
+    }
+}

@@ -1,6 +1,7 @@
 //! Graphviz output (`tfjit graph --format dot`): one box per op labelled
 //! with its name, type and output types; solid data edges (labelled
-//! `out→in` when an op has several outputs or inputs), dashed control edges;
+//! `:out` when the source has several outputs, `→in` when the target has
+//! several inputs), dashed control edges;
 //! nested function graphs as clusters linked by a dotted edge.
 
 use crate::graph::FuncGraph;
@@ -13,7 +14,10 @@ pub fn to_dot(g: &FuncGraph) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", id(g.name()));
     let _ = writeln!(out, "  compound=true;");
-    let _ = writeln!(out, "  node [shape=box, fontname=\"monospace\", fontsize=10];");
+    let _ = writeln!(
+        out,
+        "  node [shape=box, fontname=\"monospace\", fontsize=10];"
+    );
     let _ = writeln!(out, "  edge [fontname=\"monospace\", fontsize=9];");
     let mut counter = 0usize;
     write_body(&mut out, g, "g0", "  ", &mut counter);
@@ -59,8 +63,19 @@ fn write_body(out: &mut String, g: &FuncGraph, prefix: &str, indent: &str, count
         let (s, t) = (nid(e.source()), nid(e.target()));
         match *e.weight() {
             Edge::Data { out: o, inp } => {
-                let many = g.node(e.source()).outputs.len() > 1 || g.op_inputs(e.target()).len() > 1;
-                let label = if many { format!(" [label={}]", esc(&format!("{o}→{inp}"))) } else { String::new() };
+                let many_out = g.node(e.source()).outputs.len() > 1;
+                let many_in = g.op_inputs(e.target()).len() > 1;
+                let text = match (many_out, many_in) {
+                    (true, true) => format!(":{o}→{inp}"),
+                    (true, false) => format!(":{o}"),
+                    (false, true) => format!("→{inp}"),
+                    (false, false) => String::new(),
+                };
+                let label = if text.is_empty() {
+                    text
+                } else {
+                    format!(" [label={}]", esc(&text))
+                };
                 let _ = writeln!(out, "{indent}{s} -> {t}{label};");
             }
             Edge::Control => {
@@ -73,7 +88,11 @@ fn write_body(out: &mut String, g: &FuncGraph, prefix: &str, indent: &str, count
             *counter += 1;
             let sub = format!("g{}", *counter);
             let _ = writeln!(out, "{indent}subgraph cluster_{sub} {{");
-            let _ = writeln!(out, "{indent}  label={};", esc(&format!("{}.{k}: {}", g.node(ix).name, f.name())));
+            let _ = writeln!(
+                out,
+                "{indent}  label={};",
+                esc(&format!("{}.{k}: {}", g.node(ix).name, f.name()))
+            );
             let _ = writeln!(out, "{indent}  style=rounded;");
             write_body(out, f, &sub, &format!("{indent}  "), counter);
             let _ = writeln!(out, "{indent}}}");

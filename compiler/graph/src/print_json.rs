@@ -3,7 +3,6 @@
 //! is documented in `docs/graph-json.md`.
 
 use crate::attr_text::quoted;
-use crate::builder::input_ref;
 use crate::graph::{CaptureKind, FuncGraph};
 use crate::value::ValueType;
 use tfjit_tensor::format::py_float_repr;
@@ -31,7 +30,11 @@ impl J {
             J::Num(n) => out.push_str(n),
             J::Str(s) => out.push_str(&json_str(s)),
             J::Arr(items) if items.is_empty() => out.push_str("[]"),
-            J::Arr(items) if items.iter().all(|i| matches!(i, J::Num(_) | J::Null | J::Bool(_))) => {
+            J::Arr(items)
+                if items
+                    .iter()
+                    .all(|i| matches!(i, J::Num(_) | J::Null | J::Bool(_) | J::Str(_))) =>
+            {
                 out.push('[');
                 for (i, x) in items.iter().enumerate() {
                     if i > 0 {
@@ -99,17 +102,30 @@ fn float(f: f64) -> J {
 fn shape(sh: &StaticShape) -> J {
     match &sh.dims {
         None => J::Null,
-        Some(d) => J::Arr(d.iter().map(|x| x.map_or(J::Null, |v| int(v as i64))).collect()),
+        Some(d) => J::Arr(
+            d.iter()
+                .map(|x| x.map_or(J::Null, |v| int(v as i64)))
+                .collect(),
+        ),
     }
 }
 
 fn value_type(t: &ValueType) -> J {
     match t {
-        ValueType::Tensor(t) => J::Obj(vec![("dtype", s(t.dtype.name())), ("shape", shape(&t.shape))]),
+        ValueType::Tensor(t) => J::Obj(vec![
+            ("dtype", s(t.dtype.name())),
+            ("shape", shape(&t.shape)),
+        ]),
         ValueType::Resource(h) => J::Obj(vec![
             ("dtype", s("resource")),
             ("shape", J::Arr(vec![])),
-            ("handle", J::Obj(vec![("dtype", s(h.dtype.name())), ("shape", shape(&h.shape))])),
+            (
+                "handle",
+                J::Obj(vec![
+                    ("dtype", s(h.dtype.name())),
+                    ("shape", shape(&h.shape)),
+                ]),
+            ),
         ]),
         ValueType::Str => J::Obj(vec![("dtype", s("string")), ("shape", J::Arr(vec![]))]),
     }
@@ -125,7 +141,10 @@ fn tensor(t: &Tensor) -> J {
         .collect();
     J::Obj(vec![
         ("dtype", s(t.dtype().name())),
-        ("shape", J::Arr(t.shape().iter().map(|&d| int(d as i64)).collect())),
+        (
+            "shape",
+            J::Arr(t.shape().iter().map(|&d| int(d as i64)).collect()),
+        ),
         ("values", J::Arr(values)),
     ])
 }
@@ -173,23 +192,47 @@ fn graph(g: &FuncGraph) -> J {
             let mut fields = vec![
                 ("name", s(&n.name)),
                 ("op", s(n.op.name())),
-                ("inputs", J::Arr(g.op_inputs(ix).into_iter().map(|o| s(&input_ref(g, o))).collect())),
-                ("control_inputs", J::Arr(g.control_inputs(ix).into_iter().map(name_of).collect())),
-                ("attrs", J::Obj(n.attrs.iter().map(|(k, v)| (*k, attr(v))).collect())),
-                ("outputs", J::Arr(n.outputs.iter().map(value_type).collect())),
+                (
+                    "inputs",
+                    J::Arr(g.op_inputs(ix).into_iter().map(tensor_name).collect()),
+                ),
+                (
+                    "control_inputs",
+                    J::Arr(g.control_inputs(ix).into_iter().map(name_of).collect()),
+                ),
+                (
+                    "attrs",
+                    J::Obj(n.attrs.iter().map(|(k, v)| (*k, attr(v))).collect()),
+                ),
+                (
+                    "outputs",
+                    J::Arr(n.outputs.iter().map(value_type).collect()),
+                ),
             ];
             if !n.funcs.is_empty() {
-                fields.push(("functions", J::Obj(n.funcs.iter().map(|(k, f)| (*k, graph(f))).collect())));
+                fields.push((
+                    "functions",
+                    J::Obj(n.funcs.iter().map(|(k, f)| (*k, graph(f))).collect()),
+                ));
             }
             J::Obj(fields)
         })
         .collect();
     J::Obj(vec![
         ("name", s(g.name())),
-        ("inputs", J::Arr(g.inputs().iter().map(|&ix| name_of(ix)).collect())),
+        (
+            "inputs",
+            J::Arr(g.inputs().iter().map(|&ix| name_of(ix)).collect()),
+        ),
         ("captures", J::Arr(captures)),
-        ("outputs", J::Arr(g.outputs().iter().map(|&o| tensor_name(o)).collect())),
-        ("control_outputs", J::Arr(g.control_outputs().iter().map(|&ix| name_of(ix)).collect())),
+        (
+            "outputs",
+            J::Arr(g.outputs().iter().map(|&o| tensor_name(o)).collect()),
+        ),
+        (
+            "control_outputs",
+            J::Arr(g.control_outputs().iter().map(|&ix| name_of(ix)).collect()),
+        ),
         ("nodes", J::Arr(nodes)),
     ])
 }

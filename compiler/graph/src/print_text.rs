@@ -40,7 +40,13 @@ fn write_graph(out: &mut String, g: &FuncGraph, indent: &str, label: &str) {
     let node_ref = |ix| r(g.output(ix, 0));
     let args: Vec<String> = g.inputs().iter().map(|&ix| node_ref(ix)).collect();
     let outs: Vec<String> = g.outputs().iter().map(|&o| r(o)).collect();
-    let _ = writeln!(out, "{indent}{label}func {}({}) -> ({}) {{", g.name(), args.join(", "), outs.join(", "));
+    let _ = writeln!(
+        out,
+        "{indent}{label}func {}({}) -> ({}) {{",
+        g.name(),
+        args.join(", "),
+        outs.join(", ")
+    );
     let inner = format!("{indent}  ");
     if !g.captures().is_empty() {
         let caps: Vec<String> = g
@@ -48,7 +54,10 @@ fn write_graph(out: &mut String, g: &FuncGraph, indent: &str, label: &str) {
             .iter()
             .map(|c| {
                 let what = match &c.kind {
-                    CaptureKind::Tensor(t) => format!("tensor {}", crate::value::tensor_type_text(&t.tensor_type())),
+                    CaptureKind::Tensor(t) => format!(
+                        "tensor {}",
+                        crate::value::tensor_type_text(&t.tensor_type())
+                    ),
                     CaptureKind::Variable(v) => format!("variable {}", v.0),
                     CaptureKind::Symbolic(o) => format!("outer {}:{}", o.node.index(), o.index),
                 };
@@ -60,7 +69,11 @@ fn write_graph(out: &mut String, g: &FuncGraph, indent: &str, label: &str) {
     for &ix in g.operations() {
         let node = g.node(ix);
         let mut ins: Vec<String> = g.op_inputs(ix).into_iter().map(&r).collect();
-        ins.extend(g.control_inputs(ix).into_iter().map(|c| format!("^{}", node_ref(c))));
+        ins.extend(
+            g.control_inputs(ix)
+                .into_iter()
+                .map(|c| format!("^{}", node_ref(c))),
+        );
         let mut attrs: Vec<String> = node
             .attrs
             .iter()
@@ -68,10 +81,20 @@ fn write_graph(out: &mut String, g: &FuncGraph, indent: &str, label: &str) {
             .map(|(k, v)| format!("{k}={}", attr_text(v)))
             .collect();
         attrs.extend(node.funcs.iter().map(|(k, f)| format!("{k}=@{}", f.name())));
-        let attrs = if attrs.is_empty() { String::new() } else { format!(" {{{}}}", attrs.join(", ")) };
+        let attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!(" {{{}}}", attrs.join(", "))
+        };
         let types = match node.outputs.as_slice() {
             [one] => one.to_string(),
-            many => format!("({})", many.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")),
+            many => format!(
+                "({})",
+                many.iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         let _ = writeln!(
             out,
@@ -94,7 +117,10 @@ fn write_graph(out: &mut String, g: &FuncGraph, indent: &str, label: &str) {
 
 /// Op names are shown bare unless they contain spaces or quotes.
 fn name_comment(name: &str) -> String {
-    if name.chars().any(|c| c.is_whitespace() || c == '"' || c.is_control()) {
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c.is_control())
+    {
         quoted(name)
     } else {
         name.to_string()

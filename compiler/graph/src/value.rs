@@ -70,8 +70,10 @@ pub fn shape_text(s: &StaticShape) -> String {
     match &s.dims {
         None => "[*]".to_string(),
         Some(dims) => {
-            let parts: Vec<String> =
-                dims.iter().map(|d| d.map_or("?".to_string(), |v| v.to_string())).collect();
+            let parts: Vec<String> = dims
+                .iter()
+                .map(|d| d.map_or("?".to_string(), |v| v.to_string()))
+                .collect();
             format!("[{}]", parts.join(","))
         }
     }

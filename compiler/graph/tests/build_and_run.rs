@@ -9,14 +9,24 @@ use tfjit_tensor::format::tensor_str;
 use tfjit_tensor::{attrs, Attr, DType, TensorType, TfErrorKind};
 
 fn names(g: &tfjit_graph::FuncGraph) -> Vec<String> {
-    g.operations().iter().map(|&ix| g.node(ix).name.clone()).collect()
+    g.operations()
+        .iter()
+        .map(|&ix| g.node(ix).name.clone())
+        .collect()
 }
 
 fn types(g: &tfjit_graph::FuncGraph) -> Vec<&'static str> {
-    g.operations().iter().map(|&ix| g.node(ix).op.name()).collect()
+    g.operations()
+        .iter()
+        .map(|&ix| g.node(ix).op.name())
+        .collect()
 }
 
-fn run(g: &tfjit_graph::FuncGraph, args: Vec<tfjit_tensor::Tensor>, rt: &mut MemRuntime) -> Vec<String> {
+fn run(
+    g: &tfjit_graph::FuncGraph,
+    args: Vec<tfjit_tensor::Tensor>,
+    rt: &mut MemRuntime,
+) -> Vec<String> {
     let args: Vec<RtValue> = args.into_iter().map(RtValue::Tensor).collect();
     execute(g, &args, rt)
         .unwrap()
@@ -31,7 +41,11 @@ fn names_inputs_outputs_like_tf() {
     assert_eq!(names(&g), ["x", "y", "total", "mul/y", "mul", "Identity"]);
     let total = g.find("total").unwrap();
     assert_eq!(g.node(total).op.name(), "AddV2");
-    let ins: Vec<String> = g.op_inputs(total).into_iter().map(|o| g.tensor_name(o)).collect();
+    let ins: Vec<String> = g
+        .op_inputs(total)
+        .into_iter()
+        .map(|o| g.tensor_name(o))
+        .collect();
     assert_eq!(ins, ["x:0", "y:0"]);
     let out = g.op_outputs(total)[0];
     assert_eq!(g.tensor_name(out), "total:0");
@@ -39,7 +53,11 @@ fn names_inputs_outputs_like_tf() {
     assert_eq!(g.value_type(out).dtype_name(), "int32");
     assert_eq!(g.inputs().len(), 2);
     assert_eq!(g.tensor_name(g.outputs()[0]), "Identity:0");
-    let r = run(&g, vec![i32s(&[1, 2, 3], &[3]), i32s(&[1, 1, 1], &[3])], &mut MemRuntime::default());
+    let r = run(
+        &g,
+        vec![i32s(&[1, 2, 3], &[3]), i32s(&[1, 1, 1], &[3])],
+        &mut MemRuntime::default(),
+    );
     assert_eq!(r, ["tf.Tensor([ 6  9 12], shape=(3,), dtype=int32)"]);
 }
 
@@ -55,7 +73,10 @@ fn op_types_and_order() {
     assert!(!t.contains(&"NoOp"), "a pure graph has no NoOp");
     let x = f32s(&[1.0, 2.0, 3.0, 4.0], &[2, 2]);
     let r = run(&g, vec![x.clone(), x], &mut MemRuntime::default());
-    assert_eq!(r, ["tf.Tensor(\n[[14.75 20.5 ]\n [30.25 44.  ]], shape=(2, 2), dtype=float32)"]);
+    assert_eq!(
+        r,
+        ["tf.Tensor(\n[[14.75 20.5 ]\n [30.25 44.  ]], shape=(2, 2), dtype=float32)"]
+    );
 }
 
 #[test]
@@ -70,7 +91,13 @@ fn static_shapes_with_unknown_dims_and_const_values() {
     let r = op1(&mut b, "Reshape", "Reshape", &[a, shape], attrs![]);
     assert_eq!(b.graph().value_type(r).to_string(), "float32[?]");
     let axis = b.add_const("Sum/reduction_indices", i32s(&[0], &[1]));
-    let s = op1(&mut b, "Sum", "Sum", &[a, axis], attrs![("keep_dims", Attr::Bool(false))]);
+    let s = op1(
+        &mut b,
+        "Sum",
+        "Sum",
+        &[a, axis],
+        attrs![("keep_dims", Attr::Bool(false))],
+    );
     assert_eq!(b.graph().value_type(s).to_string(), "float32[3]");
     assert_eq!(b.graph().node(a.node).name, "AddV2");
 }
@@ -81,21 +108,46 @@ fn variables_control_deps_like_tf() {
     assert_eq!(
         types(&g),
         [
-            "Placeholder", "Placeholder", "AssignVariableOp", "AssignAddVariableOp", "Const",
-            "AssignSubVariableOp", "StringFormat", "PrintV2", "ReadVariableOp", "Identity", "Identity", "NoOp"
+            "Placeholder",
+            "Placeholder",
+            "AssignVariableOp",
+            "AssignAddVariableOp",
+            "Const",
+            "AssignSubVariableOp",
+            "StringFormat",
+            "PrintV2",
+            "ReadVariableOp",
+            "Identity",
+            "Identity",
+            "NoOp"
         ]
     );
     let def = as_graph_def(&g);
     let by = |n: &str| def.node.iter().find(|d| d.name == n).unwrap().input.clone();
     assert_eq!(by("AssignVariableOp"), ["AssignVariableOp/resource", "x"]);
-    assert_eq!(by("AssignAddVariableOp"), ["AssignVariableOp/resource", "x", "^AssignVariableOp"]);
-    assert_eq!(by("AssignSubVariableOp"), ["AssignVariableOp/resource", "ones", "^AssignAddVariableOp"]);
+    assert_eq!(
+        by("AssignAddVariableOp"),
+        ["AssignVariableOp/resource", "x", "^AssignVariableOp"]
+    );
+    assert_eq!(
+        by("AssignSubVariableOp"),
+        ["AssignVariableOp/resource", "ones", "^AssignAddVariableOp"]
+    );
     assert_eq!(by("PrintV2"), ["StringFormat"]);
-    assert_eq!(by("Read/ReadVariableOp"), ["AssignVariableOp/resource", "^AssignSubVariableOp"]);
+    assert_eq!(
+        by("Read/ReadVariableOp"),
+        ["AssignVariableOp/resource", "^AssignSubVariableOp"]
+    );
     assert_eq!(by("Identity_1"), ["Identity", "^NoOp"]);
     assert_eq!(
         by("NoOp"),
-        ["^AssignAddVariableOp", "^AssignSubVariableOp", "^AssignVariableOp", "^PrintV2", "^Read/ReadVariableOp"]
+        [
+            "^AssignAddVariableOp",
+            "^AssignSubVariableOp",
+            "^AssignVariableOp",
+            "^PrintV2",
+            "^Read/ReadVariableOp"
+        ]
     );
     assert_eq!(g.captures().len(), 1);
     assert_eq!(g.control_outputs().len(), 5);
@@ -104,7 +156,10 @@ fn variables_control_deps_like_tf() {
     rt.vars.insert(V, f32s(&[1.0, 2.0], &[2]));
     let r = run(&g, vec![f32s(&[5.0, 6.0], &[2])], &mut rt);
     assert_eq!(r, ["tf.Tensor([ 9. 11.], shape=(2,), dtype=float32)"]);
-    assert_eq!(tensor_str(&rt.vars[&V]), "tf.Tensor([ 9. 11.], shape=(2,), dtype=float32)");
+    assert_eq!(
+        tensor_str(&rt.vars[&V]),
+        "tf.Tensor([ 9. 11.], shape=(2,), dtype=float32)"
+    );
     assert_eq!(rt.printed, [("value [5 6]\n".to_string(), false)]);
     // Captured by reference: a later assignment outside is visible.
     rt.vars.insert(V, f32s(&[0.0, 0.0], &[2]));
@@ -119,24 +174,47 @@ fn reads_order_after_writes_and_writes_after_reads() {
     let r1 = op1(&mut b, "ReadVariableOp", "ReadVariableOp", &[h], attrs![]);
     let r2 = op1(&mut b, "ReadVariableOp", "ReadVariableOp", &[h], attrs![]);
     let one = b.add_const("one", tfjit_tensor::Tensor::scalar_f32(1.0));
-    b.add_op("AssignAddVariableOp", "AssignAddVariableOp", &[h, one], attrs![]).unwrap();
+    b.add_op(
+        "AssignAddVariableOp",
+        "AssignAddVariableOp",
+        &[h, one],
+        attrs![],
+    )
+    .unwrap();
     let r3 = op1(&mut b, "ReadVariableOp", "ReadVariableOp", &[h], attrs![]);
     let s = op1(&mut b, "add", "AddV2", &[r1, r3], attrs![]);
     let g = b.finish(&[s]).unwrap();
     let ctrl = |o: tfjit_graph::Output| -> Vec<String> {
-        g.control_inputs(o.node).into_iter().map(|c| g.node(c).name.clone()).collect()
+        g.control_inputs(o.node)
+            .into_iter()
+            .map(|c| g.node(c).name.clone())
+            .collect()
     };
     assert!(ctrl(r1).is_empty() && ctrl(r2).is_empty());
     let assign = g.find("AssignAddVariableOp").unwrap();
-    let ai: Vec<String> = g.control_inputs(assign).into_iter().map(|c| g.node(c).name.clone()).collect();
+    let ai: Vec<String> = g
+        .control_inputs(assign)
+        .into_iter()
+        .map(|c| g.node(c).name.clone())
+        .collect();
     assert_eq!(ai, ["ReadVariableOp", "ReadVariableOp_1"]);
     assert_eq!(ctrl(r3), ["AssignAddVariableOp"]);
     // The unused read is not a control output.
-    let co: Vec<&str> = g.control_outputs().iter().map(|&c| g.node(c).name.as_str()).collect();
-    assert_eq!(co, ["ReadVariableOp", "AssignAddVariableOp", "ReadVariableOp_2"]);
+    let co: Vec<&str> = g
+        .control_outputs()
+        .iter()
+        .map(|&c| g.node(c).name.as_str())
+        .collect();
+    assert_eq!(
+        co,
+        ["ReadVariableOp", "AssignAddVariableOp", "ReadVariableOp_2"]
+    );
     let mut rt = MemRuntime::default();
     rt.vars.insert(V, tfjit_tensor::Tensor::scalar_f32(2.0));
-    assert_eq!(run(&g, vec![], &mut rt), ["tf.Tensor(5.0, shape=(), dtype=float32)"]);
+    assert_eq!(
+        run(&g, vec![], &mut rt),
+        ["tf.Tensor(5.0, shape=(), dtype=float32)"]
+    );
 }
 
 #[test]
@@ -144,20 +222,47 @@ fn prints_run_in_program_order_every_call() {
     let mut b = GraphBuilder::new("f");
     let x = b.add_placeholder("x", known(DType::Int32, &[]));
     for word in ["first", "second", "third"] {
-        let f = op1(&mut b, "StringFormat", "StringFormat", &[x], attrs![("template", Attr::Str(format!("{word} {{}}")))]);
-        b.add_op("PrintV2", "PrintV2", &[f], attrs![("output_stream", Attr::Str("stdout".into()))]).unwrap();
+        let f = op1(
+            &mut b,
+            "StringFormat",
+            "StringFormat",
+            &[x],
+            attrs![("template", Attr::Str(format!("{word} {{}}")))],
+        );
+        b.add_op(
+            "PrintV2",
+            "PrintV2",
+            &[f],
+            attrs![("output_stream", Attr::Str("stdout".into()))],
+        )
+        .unwrap();
     }
     let one = b.add_const("y", tfjit_tensor::Tensor::scalar_i32(1));
     let a = op1(&mut b, "add", "AddV2", &[x, one], attrs![]);
     let g = b.finish(&[a]).unwrap();
-    let prints: Vec<_> = g.operations().iter().copied().filter(|&i| g.node(i).op.name() == "PrintV2").collect();
+    let prints: Vec<_> = g
+        .operations()
+        .iter()
+        .copied()
+        .filter(|&i| g.node(i).op.name() == "PrintV2")
+        .collect();
     assert_eq!(g.control_inputs(prints[1]), [prints[0]]);
     assert_eq!(g.control_inputs(prints[2]), [prints[1]]);
     let mut rt = MemRuntime::default();
     run(&g, vec![tfjit_tensor::Tensor::scalar_i32(1)], &mut rt);
     run(&g, vec![tfjit_tensor::Tensor::scalar_i32(5)], &mut rt);
     let texts: Vec<&str> = rt.printed.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(texts, ["first 1\n", "second 1\n", "third 1\n", "first 5\n", "second 5\n", "third 5\n"]);
+    assert_eq!(
+        texts,
+        [
+            "first 1\n",
+            "second 1\n",
+            "third 1\n",
+            "first 5\n",
+            "second 5\n",
+            "third 5\n"
+        ]
+    );
     assert!(rt.printed.iter().all(|(_, err)| !err));
 }
 
@@ -178,7 +283,12 @@ fn captures_small_as_const_big_as_placeholder() {
     let g = b.finish(&[a, c]).unwrap();
     assert_eq!(g.inputs().len(), 1);
     assert_eq!(g.captures().len(), 1);
-    let out = execute(&g, &[RtValue::Tensor(tfjit_tensor::Tensor::scalar_i32(1))], &mut MemRuntime::default()).unwrap();
+    let out = execute(
+        &g,
+        &[RtValue::Tensor(tfjit_tensor::Tensor::scalar_i32(1))],
+        &mut MemRuntime::default(),
+    )
+    .unwrap();
     assert_eq!(out[0].as_tensor().unwrap().get_i64(127), 127 + 1);
     let t = out[1].as_tensor().unwrap();
     assert_eq!(t.shape(), &[200]);
@@ -191,10 +301,21 @@ fn trace_time_errors_are_value_and_type_errors() {
     let mut b = GraphBuilder::new("traced");
     let x = b.add_placeholder("x", known(DType::Int32, &[6]));
     let shape = b.add_const("Reshape/shape", i32s(&[4, 2], &[2]));
-    let e = b.add_op("Reshape", "Reshape", &[x, shape], attrs![]).unwrap_err();
+    let e = b
+        .add_op("Reshape", "Reshape", &[x, shape], attrs![])
+        .unwrap_err();
     assert_eq!(e.kind, TfErrorKind::Value, "{e}");
-    assert!(e.message.contains("{{node Reshape}} = Reshape(x, Reshape/shape)"), "{}", e.message);
-    assert!(e.message.contains("with input shapes: [6], [2]."), "{}", e.message);
+    assert!(
+        e.message
+            .contains("{{node Reshape}} = Reshape(x, Reshape/shape)"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("with input shapes: [6], [2]."),
+        "{}",
+        e.message
+    );
     // MatMul with mismatched static shapes.
     let mut b = GraphBuilder::new("mm");
     let x = b.add_placeholder("x", known(DType::Float32, &[2, 3]));
@@ -216,7 +337,9 @@ fn trace_time_errors_are_value_and_type_errors() {
     assert_eq!(e.kind, TfErrorKind::Value);
     // Assigning a float to an int variable.
     let h = b.capture_variable("v", V, TensorType::known(DType::Int32, &[]));
-    let e = b.add_op("", "AssignVariableOp", &[h, y], attrs![]).unwrap_err();
+    let e = b
+        .add_op("", "AssignVariableOp", &[h, y], attrs![])
+        .unwrap_err();
     assert_eq!(e.kind, TfErrorKind::Type);
 }
 
@@ -230,11 +353,27 @@ fn run_time_errors_are_invalid_argument_with_node() {
     let g = b.finish(&[r]).unwrap();
     let mut rt = MemRuntime::default();
     let ok = run(&g, vec![i32s(&[1, 2, 3, 4], &[4])], &mut rt);
-    assert_eq!(ok, ["tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)"]);
+    assert_eq!(
+        ok,
+        ["tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)"]
+    );
     let e = execute(&g, &[RtValue::Tensor(i32s(&[1, 2, 3], &[3]))], &mut rt).unwrap_err();
     assert_eq!(e.kind, TfErrorKind::InvalidArgument);
-    assert!(e.message.contains("Input to reshape is a tensor with 3 values"), "{}", e.message);
-    assert!(e.message.ends_with("\n\t [[{node Reshape}}]]".replace("{node", "{{node").as_str()), "{}", e.message);
+    assert!(
+        e.message
+            .contains("Input to reshape is a tensor with 3 values"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.ends_with(
+            "\n\t [[{node Reshape}}]]"
+                .replace("{node", "{{node")
+                .as_str()
+        ),
+        "{}",
+        e.message
+    );
 
     let mut b = GraphBuilder::new("dynamic_mm");
     let x = b.add_placeholder("x", ty(DType::Float32, &[None, None]));
@@ -244,7 +383,11 @@ fn run_time_errors_are_invalid_argument_with_node() {
     let a = RtValue::Tensor(f32s(&[1.0; 6], &[2, 3]));
     let e = execute(&g, &[a.clone(), a], &mut rt).unwrap_err();
     assert_eq!(e.kind, TfErrorKind::InvalidArgument);
-    assert!(e.message.contains("Matrix size-incompatible"), "{}", e.message);
+    assert!(
+        e.message.contains("Matrix size-incompatible"),
+        "{}",
+        e.message
+    );
     // Wrong argument count or type is an error, not a panic.
     assert!(execute(&g, &[], &mut rt).is_err());
     let bad = RtValue::Tensor(i32s(&[1], &[1]));
@@ -258,7 +401,10 @@ fn ops_nothing_depends_on_do_not_run() {
     let shape = b.add_const("Reshape/shape", i32s(&[5, 5], &[2]));
     op1(&mut b, "Reshape", "Reshape", &[x, shape], attrs![]); // would fail at run time
     let g = b.finish(&[x]).unwrap();
-    assert_eq!(run(&g, vec![i32s(&[1], &[1])], &mut MemRuntime::default()), ["tf.Tensor([1], shape=(1,), dtype=int32)"]);
+    assert_eq!(
+        run(&g, vec![i32s(&[1], &[1])], &mut MemRuntime::default()),
+        ["tf.Tensor([1], shape=(1,), dtype=int32)"]
+    );
 }
 
 #[test]
@@ -269,12 +415,26 @@ fn control_flow_ops_run_nested_graphs() {
     assert!(!g.is_stateful());
     let mut rt = MemRuntime::default();
     let r = run(&g, vec![tfjit_tensor::Tensor::scalar_f32(3.0)], &mut rt);
-    assert_eq!(r, ["tf.Tensor(6.0, shape=(), dtype=float32)", "tf.Tensor(5, shape=(), dtype=int32)"]);
+    assert_eq!(
+        r,
+        [
+            "tf.Tensor(6.0, shape=(), dtype=float32)",
+            "tf.Tensor(5, shape=(), dtype=int32)"
+        ]
+    );
     let r = run(&g, vec![tfjit_tensor::Tensor::scalar_f32(-2.0)], &mut rt);
     assert_eq!(r[0], "tf.Tensor(2.0, shape=(), dtype=float32)");
     let def = as_graph_def(&g);
     let lib: Vec<&str> = def.library.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(lib, ["cond_true_1", "cond_false_1", "while_cond_1", "while_body_1"]);
+    assert_eq!(
+        lib,
+        [
+            "cond_true_1",
+            "cond_false_1",
+            "while_cond_1",
+            "while_body_1"
+        ]
+    );
 }
 
 #[test]
@@ -285,13 +445,26 @@ fn stateful_if_is_ordered_and_must_run() {
     let mut t = GraphBuilder::new("then");
     let tx = t.add_placeholder("x", scalar.clone());
     let th = t.add_placeholder("resource", ValueType::Resource(vt.clone()));
-    t.add_op("", "AssignAddVariableOp", &[th, tx], attrs![]).unwrap();
+    t.add_op("", "AssignAddVariableOp", &[th, tx], attrs![])
+        .unwrap();
     let then_f = std::sync::Arc::new(t.finish(&[]).unwrap());
     let mut e = GraphBuilder::new("else");
     e.add_placeholder("x", scalar.clone());
     e.add_placeholder("resource", ValueType::Resource(vt.clone()));
-    let f = op1(&mut e, "", "StringFormat", &[], attrs![("template", Attr::Str("negative".into()))]);
-    e.add_op("", "PrintV2", &[f], attrs![("output_stream", Attr::Str("stdout".into()))]).unwrap();
+    let f = op1(
+        &mut e,
+        "",
+        "StringFormat",
+        &[],
+        attrs![("template", Attr::Str("negative".into()))],
+    );
+    e.add_op(
+        "",
+        "PrintV2",
+        &[f],
+        attrs![("output_stream", Attr::Str("stdout".into()))],
+    )
+    .unwrap();
     let else_f = std::sync::Arc::new(e.finish(&[]).unwrap());
     assert!(then_f.is_stateful() && else_f.is_stateful());
 
@@ -303,7 +476,9 @@ fn stateful_if_is_ordered_and_must_run() {
     let mut funcs = indexmap::IndexMap::new();
     funcs.insert("then_branch", then_f);
     funcs.insert("else_branch", else_f);
-    let outs = b.add_func_op("cond", "If", &[p, x, h], attrs![], funcs).unwrap();
+    let outs = b
+        .add_func_op("cond", "If", &[p, x, h], attrs![], funcs)
+        .unwrap();
     assert!(outs.is_empty());
     let r = op1(&mut b, "ReadVariableOp", "ReadVariableOp", &[h], attrs![]);
     let g = b.finish(&[r]).unwrap();
@@ -312,8 +487,14 @@ fn stateful_if_is_ordered_and_must_run() {
     assert_eq!(g.control_inputs(r.node), [iff]);
     let mut rt = MemRuntime::default();
     rt.vars.insert(V, tfjit_tensor::Tensor::scalar_f32(1.0));
-    assert_eq!(run(&g, vec![tfjit_tensor::Tensor::scalar_f32(2.0)], &mut rt), ["tf.Tensor(3.0, shape=(), dtype=float32)"]);
-    assert_eq!(run(&g, vec![tfjit_tensor::Tensor::scalar_f32(-1.0)], &mut rt), ["tf.Tensor(3.0, shape=(), dtype=float32)"]);
+    assert_eq!(
+        run(&g, vec![tfjit_tensor::Tensor::scalar_f32(2.0)], &mut rt),
+        ["tf.Tensor(3.0, shape=(), dtype=float32)"]
+    );
+    assert_eq!(
+        run(&g, vec![tfjit_tensor::Tensor::scalar_f32(-1.0)], &mut rt),
+        ["tf.Tensor(3.0, shape=(), dtype=float32)"]
+    );
     assert_eq!(rt.printed, [("negative\n".to_string(), false)]);
 }
 
@@ -330,10 +511,14 @@ fn if_relaxes_output_shapes_and_checks_branches() {
     let mut funcs = indexmap::IndexMap::new();
     funcs.insert("then_branch", then_f.clone());
     funcs.insert("else_branch", else_f);
-    let o = b.add_func_op("cond", "StatelessIf", &[p], attrs![], funcs).unwrap()[0];
+    let o = b
+        .add_func_op("cond", "StatelessIf", &[p], attrs![], funcs)
+        .unwrap()[0];
     assert_eq!(b.graph().value_type(o).to_string(), "float32[?]");
     let mut funcs = indexmap::IndexMap::new();
     funcs.insert("then_branch", then_f);
-    let e = b.add_func_op("cond", "StatelessIf", &[p], attrs![], funcs).unwrap_err();
+    let e = b
+        .add_func_op("cond", "StatelessIf", &[p], attrs![], funcs)
+        .unwrap_err();
     assert_eq!(e.kind, TfErrorKind::Value);
 }

@@ -18,7 +18,17 @@ fn dynamic_graph() -> tfjit_graph::FuncGraph {
     let s = op1(&mut b, "Sum", "Sum", &[r, axes], attrs![]);
     let m = op1(&mut b, "Max", "Max", &[a, axes], attrs![]);
     let out = op1(&mut b, "add", "AddV2", &[s, m], attrs![]);
-    let parts = b.add_op("unstack", "Unpack", &[a], attrs![("num", tfjit_tensor::Attr::Int(3)), ("axis", tfjit_tensor::Attr::Int(1))]).unwrap();
+    let parts = b
+        .add_op(
+            "unstack",
+            "Unpack",
+            &[a],
+            attrs![
+                ("num", tfjit_tensor::Attr::Int(3)),
+                ("axis", tfjit_tensor::Attr::Int(1))
+            ],
+        )
+        .unwrap();
     b.finish(&[out, parts[1]]).unwrap()
 }
 
@@ -59,14 +69,22 @@ fn json_control_flow_nested() {
 
 #[test]
 fn json_is_valid_json() {
-    let Ok(out) = std::process::Command::new("python3").arg("--version").output() else {
+    let Ok(out) = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("python3 not installed: skipping the JSON parse check");
         return;
     };
     if !out.status.success() {
         return;
     }
-    for g in [total_graph(), writes_graph(), control_graph(), dynamic_graph()] {
+    for g in [
+        total_graph(),
+        writes_graph(),
+        control_graph(),
+        dynamic_graph(),
+    ] {
         let dir = std::env::temp_dir().join(format!("tfjit-graph-json-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{}.json", g.name()));
@@ -81,12 +99,21 @@ fn json_is_valid_json() {
 
 #[test]
 fn dot_is_accepted_by_graphviz() {
-    let has_dot = std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    let has_dot = std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !has_dot {
         eprintln!("graphviz `dot` is not installed (apt-get install graphviz): skipping");
         return;
     }
-    for g in [total_graph(), basic_graph(), writes_graph(), control_graph(), dynamic_graph()] {
+    for g in [
+        total_graph(),
+        basic_graph(),
+        writes_graph(),
+        control_graph(),
+        dynamic_graph(),
+    ] {
         use std::io::Write;
         let mut child = std::process::Command::new("dot")
             .arg("-Tsvg")
@@ -95,10 +122,38 @@ fn dot_is_accepted_by_graphviz() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(to_dot(&g).as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(to_dot(&g).as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "dot rejected {}: {}", g.name(), String::from_utf8_lossy(&out.stderr));
-        assert!(out.stderr.is_empty(), "dot warned on {}: {}", g.name(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dot rejected {}: {}",
+            g.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "dot warned on {}: {}",
+            g.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+    }
+}
+
+#[test]
+fn dot_shape() {
+    let d = to_dot(&control_graph());
+    assert!(d.starts_with("digraph \"pure\" {"));
+    assert!(d.contains("subgraph cluster_g1 {"));
+    assert!(d.contains("[style=dotted, lhead=cluster_g1, label=\"then_branch\"]"));
+    let w = to_dot(&writes_graph());
+    assert!(w.contains("[style=dashed]"), "control edges are dashed");
+    if std::env::var("SHOW_DOT").is_ok() {
+        println!("{d}\n{w}");
     }
 }

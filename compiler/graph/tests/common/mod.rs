@@ -47,7 +47,16 @@ pub fn basic_graph() -> FuncGraph {
     let mut b = GraphBuilder::new("f");
     let x = b.add_placeholder("x", known(DType::Float32, &[2, 2]));
     let y = b.add_placeholder("y", known(DType::Float32, &[2, 2]));
-    let z = op1(&mut b, "MatMul", "MatMul", &[x, y], attrs![("transpose_a", Attr::Bool(false)), ("transpose_b", Attr::Bool(false))]);
+    let z = op1(
+        &mut b,
+        "MatMul",
+        "MatMul",
+        &[x, y],
+        attrs![
+            ("transpose_a", Attr::Bool(false)),
+            ("transpose_b", Attr::Bool(false))
+        ],
+    );
     let two = b.add_const("mul/y", Tensor::scalar_f32(2.0));
     let m = op1(&mut b, "mul", "Mul", &[z, two], attrs![]);
     let one = b.add_const("add/y", Tensor::scalar_f32(1.0));
@@ -65,21 +74,62 @@ pub const V: VarId = VarId(7);
 pub fn writes_graph() -> FuncGraph {
     let mut b = GraphBuilder::new("writes");
     let x = b.add_placeholder("x", known(DType::Float32, &[2]));
-    let h = b.capture_variable("AssignVariableOp/resource", V, TensorType::known(DType::Float32, &[2]));
-    b.add_op("AssignVariableOp", "AssignVariableOp", &[h, x], attrs![("dtype", Attr::Type(DType::Float32))]).unwrap();
-    b.add_op("AssignAddVariableOp", "AssignAddVariableOp", &[h, x], attrs![("dtype", Attr::Type(DType::Float32))]).unwrap();
+    let h = b.capture_variable(
+        "AssignVariableOp/resource",
+        V,
+        TensorType::known(DType::Float32, &[2]),
+    );
+    b.add_op(
+        "AssignVariableOp",
+        "AssignVariableOp",
+        &[h, x],
+        attrs![("dtype", Attr::Type(DType::Float32))],
+    )
+    .unwrap();
+    b.add_op(
+        "AssignAddVariableOp",
+        "AssignAddVariableOp",
+        &[h, x],
+        attrs![("dtype", Attr::Type(DType::Float32))],
+    )
+    .unwrap();
     let ones = b.add_const("ones", f32s(&[1.0, 1.0], &[2]));
-    b.add_op("AssignSubVariableOp", "AssignSubVariableOp", &[h, ones], attrs![("dtype", Attr::Type(DType::Float32))]).unwrap();
+    b.add_op(
+        "AssignSubVariableOp",
+        "AssignSubVariableOp",
+        &[h, ones],
+        attrs![("dtype", Attr::Type(DType::Float32))],
+    )
+    .unwrap();
     let fmt = op1(
         &mut b,
         "StringFormat",
         "StringFormat",
         &[x],
-        attrs![("template", Attr::Str("value {}".into())), ("placeholder", Attr::Str("{}".into())), ("summarize", Attr::Int(3))],
+        attrs![
+            ("template", Attr::Str("value {}".into())),
+            ("placeholder", Attr::Str("{}".into())),
+            ("summarize", Attr::Int(3))
+        ],
     );
-    b.add_op("PrintV2", "PrintV2", &[fmt], attrs![("output_stream", Attr::Str("stdout".into())), ("end", Attr::Str("\n".into()))]).unwrap();
+    b.add_op(
+        "PrintV2",
+        "PrintV2",
+        &[fmt],
+        attrs![
+            ("output_stream", Attr::Str("stdout".into())),
+            ("end", Attr::Str("\n".into()))
+        ],
+    )
+    .unwrap();
     b.push_name_scope("Read");
-    let r = op1(&mut b, "ReadVariableOp", "ReadVariableOp", &[h], attrs![("dtype", Attr::Type(DType::Float32))]);
+    let r = op1(
+        &mut b,
+        "ReadVariableOp",
+        "ReadVariableOp",
+        &[h],
+        attrs![("dtype", Attr::Type(DType::Float32))],
+    );
     b.pop_name_scope();
     let id = op1(&mut b, "Identity", "Identity", &[r], attrs![]);
     b.finish(&[id]).unwrap()
@@ -119,11 +169,21 @@ pub fn control_graph() -> FuncGraph {
     let mut funcs = IndexMap::new();
     funcs.insert("then_branch", then_f);
     funcs.insert("else_branch", else_f);
-    let y = b.add_func_op("cond", "StatelessIf", &[p, x], attrs![], funcs).unwrap()[0];
+    let y = b
+        .add_func_op("cond", "StatelessIf", &[p, x], attrs![], funcs)
+        .unwrap()[0];
     let i0 = b.add_const("Const", Tensor::scalar_i32(0));
     let mut funcs = IndexMap::new();
     funcs.insert("cond", cond_f);
     funcs.insert("body", body_f);
-    let i = b.add_func_op("while", "StatelessWhile", &[i0], attrs![("parallel_iterations", Attr::Int(10))], funcs).unwrap()[0];
+    let i = b
+        .add_func_op(
+            "while",
+            "StatelessWhile",
+            &[i0],
+            attrs![("parallel_iterations", Attr::Int(10))],
+            funcs,
+        )
+        .unwrap()[0];
     b.finish(&[y, i]).unwrap()
 }

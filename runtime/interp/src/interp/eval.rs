@@ -261,7 +261,7 @@ impl Interp {
     }
 
     /// Build the arguments of a call expression.
-    pub(crate) fn eval_args(&mut self, f: &mut Frame, args: &[Expr], keywords: &[ast::Keyword]) -> PyResult<Args> {
+    pub(crate) fn eval_args(&mut self, f: &mut Frame, args: &[Expr], keywords: &[ast::Keyword], func: &Value) -> PyResult<Args> {
         let pos = self.eval_elts(f, args)?;
         let mut kw: Vec<(Str, Value)> = Vec::with_capacity(keywords.len());
         for k in keywords {
@@ -277,7 +277,10 @@ impl Interp {
                             return Err(Exc::type_error("keywords must be strings"));
                         };
                         if kw.iter().any(|(n, _)| *n == key) {
-                            return Err(Exc::type_error(format!("got multiple values for keyword argument '{key}'")));
+                            return Err(Exc::type_error(format!(
+                                "{}() got multiple values for keyword argument '{key}'",
+                                function_str(func)
+                            )));
                         }
                         kw.push((key, v));
                     }
@@ -301,15 +304,15 @@ impl Interp {
         if let Expr::Attribute(a) = &*c.func {
             let recv = self.eval(f, &a.value)?;
             if crate::builtins::methods::is_core(&recv) {
-                let args = self.eval_args(f, &c.args, &c.keywords)?;
+                let args = self.eval_args(f, &c.args, &c.keywords, &recv)?;
                 return crate::builtins::methods::call_method(self, &recv, a.attr.as_str(), args);
             }
             let func = self.get_attr(&recv, a.attr.as_str())?;
-            let args = self.eval_args(f, &c.args, &c.keywords)?;
+            let args = self.eval_args(f, &c.args, &c.keywords, &func)?;
             return self.call_value(&func, args);
         }
         let func = self.eval(f, &c.func)?;
-        let args = self.eval_args(f, &c.args, &c.keywords)?;
+        let args = self.eval_args(f, &c.args, &c.keywords, &func)?;
         self.call_value(&func, args)
     }
 
@@ -431,5 +434,23 @@ impl CompAcc {
             Expr::GeneratorExp(_) => CompAcc::Gen(vec![]),
             _ => CompAcc::List(vec![]),
         }
+    }
+}
+
+/// CPython's `_PyObject_FunctionStr`: `module.qualname` for program functions.
+fn function_str(func: &Value) -> String {
+    match func {
+        Value::Function(fun) => {
+            let m = fun.module_name();
+            if m.is_empty() || m == "builtins" {
+                fun.qualname.to_string()
+            } else {
+                format!("{m}.{}", fun.qualname)
+            }
+        }
+        Value::BoundMethod(bm) => function_str(&bm.1),
+        Value::Builtin(b) => b.name.to_string(),
+        Value::Class(c) => c.name.to_string(),
+        other => other.type_name(),
     }
 }
