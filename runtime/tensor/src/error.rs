@@ -45,13 +45,18 @@ impl TfErrorKind {
 pub struct TfError {
     pub kind: TfErrorKind,
     pub message: String,
+    /// TF's text for the same error raised by shape inference at trace time
+    /// (graph mode), when it differs from the eager message: MatMul says
+    /// "Matrix size-incompatible" eagerly but "Dimensions must be equal" in
+    /// a graph. `None`: the message is the same in both modes.
+    pub graph_message: Option<String>,
 }
 
 pub type TfResult<T> = Result<T, TfError>;
 
 impl TfError {
     pub fn new(kind: TfErrorKind, message: impl Into<String>) -> Self {
-        TfError { kind, message: message.into() }
+        TfError { kind, message: message.into(), graph_message: None }
     }
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(TfErrorKind::InvalidArgument, message)
@@ -64,6 +69,15 @@ impl TfError {
     }
     pub fn not_implemented(message: impl Into<String>) -> Self {
         Self::new(TfErrorKind::NotImplemented, message)
+    }
+    /// Sets the graph-mode message (see [`TfError::graph_message`]).
+    pub fn with_graph_message(mut self, message: impl Into<String>) -> Self {
+        self.graph_message = Some(message.into());
+        self
+    }
+    /// The message as TF words it at trace time.
+    pub fn graph_text(&self) -> &str {
+        self.graph_message.as_deref().unwrap_or(&self.message)
     }
     pub fn resource_exhausted(message: impl Into<String>) -> Self {
         Self::new(TfErrorKind::ResourceExhausted, message)

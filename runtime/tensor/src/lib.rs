@@ -10,6 +10,7 @@
 pub mod dtype;
 pub mod error;
 pub mod format;
+pub mod grad;
 pub mod op;
 pub mod ops;
 pub mod shape;

@@ -138,6 +138,9 @@ pub struct OpDef {
     pub class: OpClass,
     pub infer: InferFn,
     pub kernel: KernelFn,
+    /// The gradient function, as TF registers it (`grad::*`); `None` when TF
+    /// registers none or marks the op `NotDifferentiable`.
+    pub grad: Option<crate::grad::GradFn>,
 }
 
 impl std::fmt::Debug for OpDef {

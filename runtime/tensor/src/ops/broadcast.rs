@@ -56,7 +56,9 @@ pub fn broadcast_static(a: &StaticShape, b: &StaticShape) -> TfResult<StaticShap
                 } else if q == 1 {
                     Some(p)
                 } else {
-                    return Err(incompatible(a, b));
+                    return Err(incompatible(a, b).with_graph_message(format!(
+                        "Dimensions must be equal, but are {p} and {q}"
+                    )));
                 }
             }
             (Some(1), None) | (None, Some(1)) | (None, None) => None,

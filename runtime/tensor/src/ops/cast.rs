@@ -69,7 +69,7 @@ fn kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Cast`.
-pub static CAST: OpDef = OpDef { name: "Cast", class: OpClass::Elementwise, infer, kernel };
+pub static CAST: OpDef = OpDef { name: "Cast", class: OpClass::Elementwise, infer, kernel, grad: Some(crate::grad::math::cast_grad) };
 
 
 #[cfg(test)]

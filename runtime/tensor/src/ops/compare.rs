@@ -77,6 +77,7 @@ macro_rules! compare {
             class: OpClass::Elementwise,
             infer: compare_infer::<$ty>,
             kernel: compare_kernel::<$ty>,
+            grad: None,
         };
     };
 }
@@ -126,6 +127,7 @@ pub static LOGICAL_AND: OpDef = OpDef {
     class: OpClass::Elementwise,
     infer: |i, _| logical_infer("LogicalAnd", i),
     kernel: |i, _| logical_kernel("LogicalAnd", i, |a, b| a && b),
+    grad: None,
 };
 
 /// `LogicalOr(x, y)`.
@@ -134,6 +136,7 @@ pub static LOGICAL_OR: OpDef = OpDef {
     class: OpClass::Elementwise,
     infer: |i, _| logical_infer("LogicalOr", i),
     kernel: |i, _| logical_kernel("LogicalOr", i, |a, b| a || b),
+    grad: None,
 };
 
 /// `LogicalNot(x)`.
@@ -151,6 +154,7 @@ pub static LOGICAL_NOT: OpDef = OpDef {
             _ => Err(dtype_mismatch("LogicalNot", 0, DType::Bool, a.dtype())),
         }
     },
+    grad: None,
 };
 
 // ---------------------------------------------------------------- select
@@ -212,7 +216,7 @@ fn select_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `SelectV2(condition, t, e)`: `where` with broadcasting of all three.
 pub static SELECT_V2: OpDef =
-    OpDef { name: "SelectV2", class: OpClass::Elementwise, infer: select_infer, kernel: select_kernel };
+    OpDef { name: "SelectV2", class: OpClass::Elementwise, infer: select_infer, kernel: select_kernel, grad: Some(crate::grad::math::select_v2_grad) };
 
 #[cfg(test)]
 mod tests {

@@ -131,26 +131,27 @@ arith!(SquaredDifference, "SquaredDifference", Allowed {
     |a, b| int: { let d = a.sub(b); Some(d.mul(d)) }, float: { let d = a.sub(b); d.mul(d) });
 
 macro_rules! binary_def {
-    ($def:ident, $ty:ident) => {
+    ($def:ident, $ty:ident, $grad:expr) => {
         #[doc = concat!("The `", stringify!($ty), "` op definition.")]
         pub static $def: OpDef = OpDef {
             name: <$ty as Arith>::NAME,
             class: OpClass::Elementwise,
             infer: binary_infer::<$ty>,
             kernel: binary_kernel::<$ty>,
+            grad: $grad,
         };
     };
 }
-binary_def!(ADD_V2, Add);
-binary_def!(SUB, Sub);
-binary_def!(MUL, Mul);
-binary_def!(REAL_DIV, RealDiv);
-binary_def!(FLOOR_DIV, FloorDiv);
-binary_def!(FLOOR_MOD, FloorMod);
-binary_def!(POW, Pow);
-binary_def!(MAXIMUM, Maximum);
-binary_def!(MINIMUM, Minimum);
-binary_def!(SQUARED_DIFFERENCE, SquaredDifference);
+binary_def!(ADD_V2, Add, Some(crate::grad::math::add_v2));
+binary_def!(SUB, Sub, Some(crate::grad::math::sub_grad));
+binary_def!(MUL, Mul, Some(crate::grad::math::mul_grad));
+binary_def!(REAL_DIV, RealDiv, Some(crate::grad::math::real_div_grad));
+binary_def!(FLOOR_DIV, FloorDiv, None);
+binary_def!(FLOOR_MOD, FloorMod, Some(crate::grad::math::floor_mod_grad));
+binary_def!(POW, Pow, Some(crate::grad::math::pow_grad));
+binary_def!(MAXIMUM, Maximum, Some(crate::grad::math::maximum_grad));
+binary_def!(MINIMUM, Minimum, Some(crate::grad::math::minimum_grad));
+binary_def!(SQUARED_DIFFERENCE, SquaredDifference, Some(crate::grad::math::squared_difference_grad));
 
 // ---------------------------------------------------------------- unary
 
@@ -198,7 +199,7 @@ pub fn unary_kernel<O: Unary>(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Ten
 }
 
 macro_rules! unary {
-    ($ty:ident, $def:ident, $name:literal, $allowed:expr, |$x:ident| float: $fl:expr $(, int: $int:expr)?) => {
+    ($ty:ident, $def:ident, $name:literal, $allowed:expr, $grad:expr, |$x:ident| float: $fl:expr $(, int: $int:expr)?) => {
         #[doc = concat!("TF's `", $name, "`.")]
         pub struct $ty;
         impl Unary for $ty {
@@ -220,30 +221,31 @@ macro_rules! unary {
             class: OpClass::Elementwise,
             infer: unary_infer::<$ty>,
             kernel: unary_kernel::<$ty>,
+            grad: $grad,
         };
     };
 }
 
-unary!(Neg, NEG, "Neg", SIGNED, |x| float: x.neg(), int: x.neg());
+unary!(Neg, NEG, "Neg", SIGNED, Some(crate::grad::math::neg_grad), |x| float: x.neg(), int: x.neg());
 unary!(Abs, ABS, "Abs", Allowed {
         types: &[DType::Float32, DType::Float64, DType::Int32, DType::Int64],
         text: "bfloat16, half, float, double, int8, int16, int32, int64",
-    }, |x| float: x.abs(), int: x.abs());
-unary!(Square, SQUARE, "Square", SIGNED, |x| float: x.mul(x), int: x.mul(x));
-unary!(Sign, SIGN, "Sign", SIGNED, |x| float: x.sign(), int: x.sign());
-unary!(Sqrt, SQRT, "Sqrt", FLOAT_CPLX, |x| float: x.sqrt());
-unary!(Rsqrt, RSQRT, "Rsqrt", FLOAT_CPLX, |x| float: T::one().div(x.sqrt()));
-unary!(Exp, EXP, "Exp", FLOAT_CPLX, |x| float: x.exp());
-unary!(Log, LOG, "Log", FLOAT_CPLX, |x| float: x.ln());
-unary!(Log1p, LOG1P, "Log1p", FLOAT_CPLX, |x| float: x.ln_1p());
-unary!(Sin, SIN, "Sin", FLOAT_CPLX, |x| float: x.sin());
-unary!(Cos, COS, "Cos", FLOAT_CPLX, |x| float: x.cos());
-unary!(Tanh, TANH, "Tanh", FLOAT_CPLX, |x| float: x.tanh());
-unary!(Sigmoid, SIGMOID, "Sigmoid", FLOAT_CPLX, |x| float: sigmoid(x));
-unary!(Floor, FLOOR, "Floor", FLOAT_REAL, |x| float: x.floor());
-unary!(Ceil, CEIL, "Ceil", FLOAT_REAL, |x| float: x.ceil());
-unary!(Round, ROUND, "Round", SIGNED, |x| float: x.round_even(), int: x);
-unary!(Reciprocal, RECIPROCAL, "Reciprocal", SIGNED, |x| float: T::one().div(x));
+    }, Some(crate::grad::math::abs_grad), |x| float: x.abs(), int: x.abs());
+unary!(Square, SQUARE, "Square", SIGNED, Some(crate::grad::math::square_grad), |x| float: x.mul(x), int: x.mul(x));
+unary!(Sign, SIGN, "Sign", SIGNED, Some(crate::grad::math::sign_grad), |x| float: x.sign(), int: x.sign());
+unary!(Sqrt, SQRT, "Sqrt", FLOAT_CPLX, Some(crate::grad::math::sqrt_grad), |x| float: x.sqrt());
+unary!(Rsqrt, RSQRT, "Rsqrt", FLOAT_CPLX, Some(crate::grad::math::rsqrt_grad), |x| float: T::one().div(x.sqrt()));
+unary!(Exp, EXP, "Exp", FLOAT_CPLX, Some(crate::grad::math::exp_grad), |x| float: x.exp());
+unary!(Log, LOG, "Log", FLOAT_CPLX, Some(crate::grad::math::log_grad), |x| float: x.ln());
+unary!(Log1p, LOG1P, "Log1p", FLOAT_CPLX, Some(crate::grad::math::log1p_grad), |x| float: x.ln_1p());
+unary!(Sin, SIN, "Sin", FLOAT_CPLX, Some(crate::grad::math::sin_grad), |x| float: x.sin());
+unary!(Cos, COS, "Cos", FLOAT_CPLX, Some(crate::grad::math::cos_grad), |x| float: x.cos());
+unary!(Tanh, TANH, "Tanh", FLOAT_CPLX, Some(crate::grad::math::tanh_grad), |x| float: x.tanh());
+unary!(Sigmoid, SIGMOID, "Sigmoid", FLOAT_CPLX, Some(crate::grad::math::sigmoid_grad), |x| float: sigmoid(x));
+unary!(Floor, FLOOR, "Floor", FLOAT_REAL, None, |x| float: x.floor());
+unary!(Ceil, CEIL, "Ceil", FLOAT_REAL, None, |x| float: x.ceil());
+unary!(Round, ROUND, "Round", SIGNED, None, |x| float: x.round_even(), int: x);
+unary!(Reciprocal, RECIPROCAL, "Reciprocal", SIGNED, Some(crate::grad::math::reciprocal_grad), |x| float: T::one().div(x));
 
 /// The logistic function, stable for large |x|.
 pub fn sigmoid<T: Float>(x: T) -> T {

@@ -30,7 +30,8 @@ pub struct SliceMasks {
 }
 
 impl SliceMasks {
-    fn from_attrs(a: &Attrs) -> Self {
+    /// The masks from a StridedSlice's attrs.
+    pub fn from_attrs(a: &Attrs) -> Self {
         SliceMasks {
             begin: a.int_or("begin_mask", 0),
             end: a.int_or("end_mask", 0),
@@ -256,7 +257,7 @@ fn ss_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `StridedSlice(input, begin, end, strides; begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)`.
 pub static STRIDED_SLICE: OpDef =
-    OpDef { name: "StridedSlice", class: OpClass::Opaque, infer: ss_infer, kernel: ss_kernel };
+    OpDef { name: "StridedSlice", class: OpClass::Opaque, infer: ss_infer, kernel: ss_kernel, grad: Some(crate::grad::array::strided_slice_grad) };
 
 // ---------------------------------------------------------------- GatherV2
 
@@ -380,7 +381,7 @@ fn gather_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `GatherV2(params, indices, axis; batch_dims)`.
 pub static GATHER_V2: OpDef =
-    OpDef { name: "GatherV2", class: OpClass::Opaque, infer: gather_infer, kernel: gather_kernel };
+    OpDef { name: "GatherV2", class: OpClass::Opaque, infer: gather_infer, kernel: gather_kernel, grad: Some(crate::grad::array::gather_v2_grad) };
 
 // ---------------------------------------------------------------- OneHot
 
@@ -475,7 +476,7 @@ fn onehot_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `OneHot(indices, depth, on_value, off_value; axis=-1)`.
-pub static ONE_HOT: OpDef = OpDef { name: "OneHot", class: OpClass::Opaque, infer: onehot_infer, kernel: onehot_kernel };
+pub static ONE_HOT: OpDef = OpDef { name: "OneHot", class: OpClass::Opaque, infer: onehot_infer, kernel: onehot_kernel, grad: None };
 
 #[cfg(test)]
 mod tests {

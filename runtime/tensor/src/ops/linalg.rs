@@ -147,7 +147,7 @@ fn solve_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `MatrixSolve(matrix, rhs; adjoint)`.
 pub static MATRIX_SOLVE: OpDef =
-    OpDef { name: "MatrixSolve", class: OpClass::Opaque, infer: solve_infer, kernel: solve_kernel };
+    OpDef { name: "MatrixSolve", class: OpClass::Opaque, infer: solve_infer, kernel: solve_kernel, grad: Some(crate::grad::linalg::matrix_solve_grad) };
 
 #[cfg(test)]
 mod tests {

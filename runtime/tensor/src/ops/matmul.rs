@@ -72,7 +72,8 @@ fn matmul_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>
                 "Matrix size-incompatible: In[0]: {}, In[1]: {}",
                 static_dims_str(a),
                 static_dims_str(b)
-            )));
+            ))
+            .with_graph_message(format!("Dimensions must be equal, but are {x} and {y}")));
         }
     }
     one(d, StaticShape::partial(vec![m, n]))
@@ -120,7 +121,7 @@ fn matmul_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `MatMul(a, b; transpose_a, transpose_b)`.
-pub static MAT_MUL: OpDef = OpDef { name: "MatMul", class: OpClass::Opaque, infer: matmul_infer, kernel: matmul_kernel };
+pub static MAT_MUL: OpDef = OpDef { name: "MatMul", class: OpClass::Opaque, infer: matmul_infer, kernel: matmul_kernel, grad: Some(crate::grad::math::mat_mul_grad) };
 
 // ---------------------------------------------------------------- BatchMatMulV2
 
@@ -150,7 +151,8 @@ fn bmm_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
                 static_dims_str(b),
                 adj_x as i32,
                 adj_y as i32
-            )));
+            ))
+            .with_graph_message(format!("Dimensions must be equal, but are {x} and {y}")));
         }
     }
     let batch = broadcast_static(
@@ -242,7 +244,7 @@ fn bmm_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `BatchMatMulV2(x, y; adj_x, adj_y)`.
 pub static BATCH_MAT_MUL_V2: OpDef =
-    OpDef { name: "BatchMatMulV2", class: OpClass::Opaque, infer: bmm_infer, kernel: bmm_kernel };
+    OpDef { name: "BatchMatMulV2", class: OpClass::Opaque, infer: bmm_infer, kernel: bmm_kernel, grad: Some(crate::grad::math::batch_mat_mul_grad) };
 
 // ---------------------------------------------------------------- Einsum
 
@@ -502,7 +504,7 @@ fn einsum_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Einsum(inputs...; equation, N)`.
-pub static EINSUM: OpDef = OpDef { name: "Einsum", class: OpClass::Opaque, infer: einsum_infer, kernel: einsum_kernel };
+pub static EINSUM: OpDef = OpDef { name: "Einsum", class: OpClass::Opaque, infer: einsum_infer, kernel: einsum_kernel, grad: Some(crate::grad::linalg::einsum_grad) };
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ pub mod common;
 pub mod compare;
 pub mod elem;
 pub mod elementwise;
+pub mod grad_ops;
 pub mod index;
 pub mod linalg;
 pub mod matmul;
@@ -111,4 +112,16 @@ pub static ALL: &[&OpDef] = &[
     &nn::SOFTMAX,
     &nn::LOG_SOFTMAX,
     &nn::CLIP_BY_VALUE,
+    // gradient building blocks
+    &grad_ops::BROADCAST_GRADIENT_ARGS,
+    &grad_ops::RELU_GRAD,
+    &grad_ops::ELU_GRAD,
+    &grad_ops::SIGMOID_GRAD,
+    &grad_ops::TANH_GRAD,
+    &grad_ops::SQRT_GRAD,
+    &grad_ops::RSQRT_GRAD,
+    &grad_ops::RECIPROCAL_GRAD,
+    &grad_ops::STRIDED_SLICE_GRAD,
+    &grad_ops::UNSORTED_SEGMENT_SUM,
+    &grad_ops::CUMPROD,
 ];

@@ -55,6 +55,7 @@ pub static RELU: OpDef = OpDef {
     class: OpClass::Elementwise,
     infer: |i, _| unary_infer("Relu", i, &REAL),
     kernel: |i, _| map_num("Relu", tin("Relu", i, 0)?, relu, relu, Some(relu), Some(relu)),
+    grad: Some(crate::grad::nn::relu_grad),
 };
 
 /// TF's softplus: `x` above `-log(eps) - 2`, `exp(x)` below `log(eps) + 2`, else `log1p(exp(x))`.
@@ -75,6 +76,7 @@ pub static SOFTPLUS: OpDef = OpDef {
     class: OpClass::Elementwise,
     infer: |i, _| unary_infer("Softplus", i, &FLOAT_NN),
     kernel: |i, _| map_num("Softplus", tin("Softplus", i, 0)?, softplus, softplus, None, None),
+    grad: Some(crate::grad::nn::softplus_grad),
 };
 
 fn elu<T: Float>(x: T) -> T {
@@ -91,6 +93,7 @@ pub static ELU: OpDef = OpDef {
     class: OpClass::Elementwise,
     infer: |i, _| unary_infer("Elu", i, &FLOAT_NN),
     kernel: |i, _| map_num("Elu", tin("Elu", i, 0)?, elu, elu, None, None),
+    grad: Some(crate::grad::nn::elu_grad),
 };
 
 // ---------------------------------------------------------------- softmax
@@ -149,6 +152,7 @@ pub static SOFTMAX: OpDef = OpDef {
     class: OpClass::Opaque,
     infer: |i, _| softmax_infer("Softmax", i),
     kernel: |i, _| softmax_kernel("Softmax", i, false),
+    grad: Some(crate::grad::nn::softmax_grad),
 };
 
 /// `LogSoftmax(logits)` over the last axis.
@@ -157,6 +161,7 @@ pub static LOG_SOFTMAX: OpDef = OpDef {
     class: OpClass::Opaque,
     infer: |i, _| softmax_infer("LogSoftmax", i),
     kernel: |i, _| softmax_kernel("LogSoftmax", i, true),
+    grad: Some(crate::grad::nn::log_softmax_grad),
 };
 
 // ---------------------------------------------------------------- ClipByValue
@@ -218,7 +223,7 @@ fn clip_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `ClipByValue(t, clip_value_min, clip_value_max)`.
 pub static CLIP_BY_VALUE: OpDef =
-    OpDef { name: "ClipByValue", class: OpClass::Elementwise, infer: clip_infer, kernel: clip_kernel };
+    OpDef { name: "ClipByValue", class: OpClass::Elementwise, infer: clip_infer, kernel: clip_kernel, grad: Some(crate::grad::math::clip_by_value_grad) };
 
 #[cfg(test)]
 mod tests {

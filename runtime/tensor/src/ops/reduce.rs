@@ -260,21 +260,22 @@ fn bool_kernel(op: &str, inputs: &[&Tensor], attrs: &Attrs, all: bool) -> TfResu
 }
 
 macro_rules! reduction {
-    ($def:ident, $name:literal, $kind:expr) => {
+    ($def:ident, $name:literal, $kind:expr, $grad:expr) => {
         #[doc = concat!("`", $name, "(input, reduction_indices; keep_dims)`.")]
         pub static $def: OpDef = OpDef {
             name: $name,
             class: OpClass::Reduction,
             infer: |i, a| reduce_infer($name, i, a, Some(&REDUCE)),
             kernel: |i, a| reduce_kernel($name, i, a, $kind),
+            grad: $grad,
         };
     };
 }
-reduction!(SUM, "Sum", Kind::Sum);
-reduction!(MEAN, "Mean", Kind::Mean);
-reduction!(MAX, "Max", Kind::Max);
-reduction!(MIN, "Min", Kind::Min);
-reduction!(PROD, "Prod", Kind::Prod);
+reduction!(SUM, "Sum", Kind::Sum, Some(crate::grad::math::sum_grad));
+reduction!(MEAN, "Mean", Kind::Mean, Some(crate::grad::math::mean_grad));
+reduction!(MAX, "Max", Kind::Max, Some(crate::grad::math::min_max_grad));
+reduction!(MIN, "Min", Kind::Min, Some(crate::grad::math::min_max_grad));
+reduction!(PROD, "Prod", Kind::Prod, Some(crate::grad::math::prod_grad));
 
 /// `Any(input, reduction_indices; keep_dims)`.
 pub static ANY: OpDef = OpDef {
@@ -282,6 +283,7 @@ pub static ANY: OpDef = OpDef {
     class: OpClass::Reduction,
     infer: |i, a| reduce_infer("Any", i, a, None),
     kernel: |i, a| bool_kernel("Any", i, a, false),
+    grad: None,
 };
 /// `All(input, reduction_indices; keep_dims)`.
 pub static ALL: OpDef = OpDef {
@@ -289,6 +291,7 @@ pub static ALL: OpDef = OpDef {
     class: OpClass::Reduction,
     infer: |i, a| reduce_infer("All", i, a, None),
     kernel: |i, a| bool_kernel("All", i, a, true),
+    grad: None,
 };
 
 // ---------------------------------------------------------------- argmax
@@ -406,6 +409,7 @@ pub static ARG_MAX: OpDef = OpDef {
     class: OpClass::Reduction,
     infer: |i, a| arg_infer("ArgMax", i, a),
     kernel: |i, a| arg_kernel("ArgMax", i, a, true),
+    grad: None,
 };
 /// `ArgMin(input, dimension; output_type=int64)`.
 pub static ARG_MIN: OpDef = OpDef {
@@ -413,6 +417,7 @@ pub static ARG_MIN: OpDef = OpDef {
     class: OpClass::Reduction,
     infer: |i, a| arg_infer("ArgMin", i, a),
     kernel: |i, a| arg_kernel("ArgMin", i, a, false),
+    grad: None,
 };
 
 // ---------------------------------------------------------------- cumsum
@@ -485,7 +490,7 @@ fn cumsum_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Cumsum(x, axis; exclusive, reverse)`.
-pub static CUMSUM: OpDef = OpDef { name: "Cumsum", class: OpClass::Opaque, infer: cumsum_infer, kernel: cumsum_kernel };
+pub static CUMSUM: OpDef = OpDef { name: "Cumsum", class: OpClass::Opaque, infer: cumsum_infer, kernel: cumsum_kernel, grad: Some(crate::grad::math::cumsum_grad) };
 
 #[cfg(test)]
 mod tests {

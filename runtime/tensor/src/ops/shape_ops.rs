@@ -105,7 +105,7 @@ fn reshape_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `Reshape(tensor, shape)`.
 pub static RESHAPE: OpDef =
-    OpDef { name: "Reshape", class: OpClass::Opaque, infer: reshape_infer, kernel: reshape_kernel };
+    OpDef { name: "Reshape", class: OpClass::Opaque, infer: reshape_infer, kernel: reshape_kernel, grad: Some(crate::grad::array::reshape_grad) };
 
 // ---------------------------------------------------------------- Transpose
 
@@ -180,7 +180,7 @@ fn transpose_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `Transpose(x, perm)`.
 pub static TRANSPOSE: OpDef =
-    OpDef { name: "Transpose", class: OpClass::Opaque, infer: transpose_infer, kernel: transpose_kernel };
+    OpDef { name: "Transpose", class: OpClass::Opaque, infer: transpose_infer, kernel: transpose_kernel, grad: Some(crate::grad::array::transpose_grad) };
 
 // ---------------------------------------------------------------- ExpandDims / Squeeze
 
@@ -226,7 +226,7 @@ fn expand_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `ExpandDims(input, axis)`.
 pub static EXPAND_DIMS: OpDef =
-    OpDef { name: "ExpandDims", class: OpClass::Opaque, infer: expand_infer, kernel: expand_kernel };
+    OpDef { name: "ExpandDims", class: OpClass::Opaque, infer: expand_infer, kernel: expand_kernel, grad: Some(crate::grad::array::expand_dims_grad) };
 
 fn squeeze_shape(dims: &[Option<usize>], axes: &[i64]) -> TfResult<Option<Vec<Option<usize>>>> {
     let rank = dims.len();
@@ -276,7 +276,7 @@ fn squeeze_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `Squeeze(input; squeeze_dims)`.
 pub static SQUEEZE: OpDef =
-    OpDef { name: "Squeeze", class: OpClass::Opaque, infer: squeeze_infer, kernel: squeeze_kernel };
+    OpDef { name: "Squeeze", class: OpClass::Opaque, infer: squeeze_infer, kernel: squeeze_kernel, grad: Some(crate::grad::array::squeeze_grad) };
 
 // ---------------------------------------------------------------- ConcatV2 / Pack / Unpack
 
@@ -438,7 +438,7 @@ fn concat_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `ConcatV2(values..., axis; N)`.
 pub static CONCAT_V2: OpDef =
-    OpDef { name: "ConcatV2", class: OpClass::Opaque, infer: concat_infer, kernel: concat_kernel };
+    OpDef { name: "ConcatV2", class: OpClass::Opaque, infer: concat_infer, kernel: concat_kernel, grad: Some(crate::grad::array::concat_v2_grad) };
 
 fn pack_axis(a: i64, rank: usize) -> TfResult<usize> {
     let r = rank as i64 + 1;
@@ -508,7 +508,7 @@ fn pack_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Pack(values...; N, axis)` — `tf.stack`.
-pub static PACK: OpDef = OpDef { name: "Pack", class: OpClass::Opaque, infer: pack_infer, kernel: pack_kernel };
+pub static PACK: OpDef = OpDef { name: "Pack", class: OpClass::Opaque, infer: pack_infer, kernel: pack_kernel, grad: Some(crate::grad::array::pack_grad) };
 
 fn unpack_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
     arity("Unpack", inputs.len(), 1)?;
@@ -587,7 +587,7 @@ fn unpack_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `Unpack(value; num, axis)` — `tf.unstack`; `num` outputs.
 pub static UNPACK: OpDef =
-    OpDef { name: "Unpack", class: OpClass::Opaque, infer: unpack_infer, kernel: unpack_kernel };
+    OpDef { name: "Unpack", class: OpClass::Opaque, infer: unpack_infer, kernel: unpack_kernel, grad: Some(crate::grad::array::unpack_grad) };
 
 // ---------------------------------------------------------------- Split / SplitV
 
@@ -634,7 +634,7 @@ fn split_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Split(axis, value; num_split)`.
-pub static SPLIT: OpDef = OpDef { name: "Split", class: OpClass::Opaque, infer: split_infer, kernel: split_kernel };
+pub static SPLIT: OpDef = OpDef { name: "Split", class: OpClass::Opaque, infer: split_infer, kernel: split_kernel, grad: Some(crate::grad::array::split_grad) };
 
 /// Resolves SplitV's `size_splits` (one -1 allowed) against `d`.
 fn resolve_splits(sizes: &[i64], d: usize) -> TfResult<Vec<usize>> {
@@ -716,7 +716,7 @@ fn splitv_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `SplitV(value, size_splits, axis; num_split)`.
 pub static SPLIT_V: OpDef =
-    OpDef { name: "SplitV", class: OpClass::Opaque, infer: splitv_infer, kernel: splitv_kernel };
+    OpDef { name: "SplitV", class: OpClass::Opaque, infer: splitv_infer, kernel: splitv_kernel, grad: Some(crate::grad::array::split_v_grad) };
 
 // ---------------------------------------------------------------- Tile / BroadcastTo
 
@@ -785,7 +785,7 @@ fn tile_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Tile(input, multiples)`.
-pub static TILE: OpDef = OpDef { name: "Tile", class: OpClass::Opaque, infer: tile_infer, kernel: tile_kernel };
+pub static TILE: OpDef = OpDef { name: "Tile", class: OpClass::Opaque, infer: tile_infer, kernel: tile_kernel, grad: Some(crate::grad::array::tile_grad) };
 
 fn broadcast_to_infer(inputs: &[InputInfo], _: &Attrs) -> TfResult<Vec<TensorType>> {
     arity("BroadcastTo", inputs.len(), 2)?;
@@ -850,7 +850,7 @@ fn broadcast_to_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `BroadcastTo(input, shape)`.
 pub static BROADCAST_TO: OpDef =
-    OpDef { name: "BroadcastTo", class: OpClass::Opaque, infer: broadcast_to_infer, kernel: broadcast_to_kernel };
+    OpDef { name: "BroadcastTo", class: OpClass::Opaque, infer: broadcast_to_infer, kernel: broadcast_to_kernel, grad: Some(crate::grad::array::broadcast_to_grad) };
 
 // ---------------------------------------------------------------- Fill / Range / LinSpace
 
@@ -907,7 +907,7 @@ fn fill_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Fill(dims, value)`.
-pub static FILL: OpDef = OpDef { name: "Fill", class: OpClass::Opaque, infer: fill_infer, kernel: fill_kernel };
+pub static FILL: OpDef = OpDef { name: "Fill", class: OpClass::Opaque, infer: fill_infer, kernel: fill_kernel, grad: Some(crate::grad::array::fill_grad) };
 
 /// Range arithmetic per dtype.
 trait RangeElem: Num {
@@ -1033,7 +1033,7 @@ fn range_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 }
 
 /// `Range(start, limit, delta)`.
-pub static RANGE: OpDef = OpDef { name: "Range", class: OpClass::Opaque, infer: range_infer, kernel: range_kernel };
+pub static RANGE: OpDef = OpDef { name: "Range", class: OpClass::Opaque, infer: range_infer, kernel: range_kernel, grad: None };
 
 fn linspace_typed<T: Float>(s: &[T], e: &[T], num: i64) -> TfResult<Tensor> {
     let (Some(&s), Some(&e)) = (s.first(), e.first()) else {
@@ -1084,7 +1084,7 @@ fn linspace_kernel(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `LinSpace(start, stop, num)`.
 pub static LIN_SPACE: OpDef =
-    OpDef { name: "LinSpace", class: OpClass::Opaque, infer: linspace_infer, kernel: linspace_kernel };
+    OpDef { name: "LinSpace", class: OpClass::Opaque, infer: linspace_infer, kernel: linspace_kernel, grad: None };
 
 // ---------------------------------------------------------------- *Like, Shape, Size, Rank, Identity
 
@@ -1102,6 +1102,7 @@ pub static ZEROS_LIKE: OpDef = OpDef {
         let x = tin("ZerosLike", i, 0)?;
         Ok(vec![Tensor::zeros(x.dtype(), x.shape())?])
     },
+    grad: None,
 };
 
 /// `OnesLike(x)`.
@@ -1121,6 +1122,7 @@ pub static ONES_LIKE: OpDef = OpDef {
         };
         Ok(vec![Tensor::new(x.shape().to_vec(), d)?])
     },
+    grad: None,
 };
 
 /// `Identity(input)`.
@@ -1129,6 +1131,7 @@ pub static IDENTITY: OpDef = OpDef {
     class: OpClass::Opaque,
     infer: |i, _| same_type_infer("Identity", i),
     kernel: |i, _| Ok(vec![tin("Identity", i, 0)?.clone()]),
+    grad: Some(crate::grad::array::identity_grad),
 };
 
 fn out_type(attrs: &Attrs) -> TfResult<DType> {
@@ -1164,6 +1167,7 @@ pub static SHAPE: OpDef = OpDef {
         let v: Vec<i64> = x.shape().iter().map(|&d| d as i64).collect();
         Ok(vec![int_tensor(out_type(a)?, vec![v.len()], v)?])
     },
+    grad: None,
 };
 
 /// `Size(input; out_type=int32)`.
@@ -1178,6 +1182,7 @@ pub static SIZE: OpDef = OpDef {
         let x = tin("Size", i, 0)?;
         Ok(vec![int_tensor(out_type(a)?, vec![], vec![x.num_elements() as i64])?])
     },
+    grad: None,
 };
 
 /// `Rank(input)`: int32 scalar.
@@ -1189,4 +1194,5 @@ pub static RANK: OpDef = OpDef {
         one(DType::Int32, StaticShape::known(&[]))
     },
     kernel: |i, _| Ok(vec![Tensor::scalar_i32(tin("Rank", i, 0)?.rank() as i32)]),
+    grad: None,
 };
