@@ -4,6 +4,7 @@
 
 mod cli;
 mod frontend;
+mod graph_cmd;
 
 use std::process::ExitCode;
 
@@ -33,7 +34,9 @@ fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Run { file, args } => run(&file, args, options),
         Command::Check { file } => check(&file),
-        Command::Graph { .. } => not_yet("graph"),
+        Command::Graph { file, func, signatures, stage, format } => {
+            graph_cmd::run(&file, &func, &signatures, stage, format, options)
+        }
         Command::Autograph { .. } => not_yet("autograph"),
     }
 }

@@ -10,12 +10,15 @@
 //! - `walk.rs`: a generic walk over the AST used by both.
 
 pub mod check;
+pub mod convert;
 pub mod parse;
 pub mod source;
 pub mod syntax;
+pub mod unparse;
 pub mod walk;
 
 pub use check::{check, Diagnostic};
+pub use convert::{convert_function, to_code, ConvertError, ConvertedFunction};
 pub use parse::{parse, Module, SyntaxErrorInfo};
 pub use rustpython_parser::ast;
 pub use source::{Location, SourceMap};

@@ -324,7 +324,7 @@ impl GraphBuilder {
         };
         TfError::value(format!(
             "{} for '{{{{node {name}}}}} = {}{attr_text}({})' with input shapes: {}.",
-            e.message.trim_end_matches('.'),
+            e.graph_text().trim_end_matches('.'),
             op.name(),
             ins.join(", "),
             shapes.join(", ")

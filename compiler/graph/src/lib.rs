@@ -18,6 +18,7 @@
 pub mod attr_text;
 pub mod builder;
 pub mod control_deps;
+pub mod edit;
 pub mod execute;
 pub mod graph;
 pub mod graph_def;

@@ -23,6 +23,9 @@ pub enum Value {
     None,
     Bool(bool),
     Int(i64),
+    /// An int that does not fit in an `i64` (never holds one that does:
+    /// results are normalized by `interp::int::from_big`).
+    BigInt(Rc<num_bigint::BigInt>),
     Float(f64),
     Str(Str),
     List(Rc<RefCell<Vec<Value>>>),
@@ -124,6 +127,8 @@ pub enum HashKey {
     None,
     /// bool, int and integral floats share this (`1 == 1.0 == True`).
     Int(i64),
+    /// An int outside the `i64` range (also integral floats there).
+    BigInt(Rc<num_bigint::BigInt>),
     /// Non-integral float, by bits.
     Float(u64),
     Str(Str),
@@ -368,7 +373,7 @@ impl Value {
         match self {
             Value::None => "NoneType".into(),
             Value::Bool(_) => "bool".into(),
-            Value::Int(_) => "int".into(),
+            Value::Int(_) | Value::BigInt(_) => "int".into(),
             Value::Float(_) => "float".into(),
             Value::Str(_) => "str".into(),
             Value::List(_) => "list".into(),
@@ -393,6 +398,7 @@ impl Value {
             (None, None) | (Ellipsis, Ellipsis) => true,
             (Bool(a), Bool(b)) => a == b,
             (Int(a), Int(b)) => a == b,
+            (BigInt(a), BigInt(b)) => Rc::ptr_eq(a, b),
             (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
             (Str(a), Str(b)) => Rc::ptr_eq(a, b) || a == b,
             (List(a), List(b)) => Rc::ptr_eq(a, b),
@@ -423,6 +429,7 @@ impl Value {
             Value::Instance(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Module(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Object(r) => Rc::as_ptr(r) as *const u8 as usize,
+            Value::BigInt(r) => Rc::as_ptr(r) as *const u8 as usize,
             Value::Str(s) => s.as_ptr() as usize,
             Value::None => 1,
             Value::Ellipsis => 2,

@@ -6,7 +6,8 @@ use crate::args::Args;
 use crate::exc::{Exc, PyResult};
 use crate::interp::class::{bind, lookup_user, make_super, ClassMethod, Property, StaticMethod};
 use crate::interp::iter::{make_iter, IterObject, PyIter};
-use crate::interp::{iter, operators, Interp};
+use crate::interp::{int, iter, operators, Interp};
+use num_traits::Signed;
 use crate::value::{BinOp, Builtin, CmpOp, Str, Value};
 use std::rc::Rc;
 
@@ -163,45 +164,6 @@ fn round_half_even(x: f64) -> f64 {
     } else {
         r
     }
-}
-
-fn pow_mod(mut b: i64, mut e: i64, m: i64) -> PyResult<i64> {
-    if m == 0 {
-        return Err(Exc::value_error("pow() 3rd argument cannot be 0"));
-    }
-    let mm = m.unsigned_abs() as i128;
-    let mut base = (b as i128).rem_euclid(mm);
-    if e < 0 {
-        // modular inverse
-        let (mut old_r, mut r) = (base, mm);
-        let (mut old_s, mut s) = (1i128, 0i128);
-        while r != 0 {
-            let q = old_r / r;
-            (old_r, r) = (r, old_r - q * r);
-            (old_s, s) = (s, old_s - q * s);
-        }
-        if old_r != 1 {
-            return Err(Exc::value_error("base is not invertible for the given modulus"));
-        }
-        base = old_s.rem_euclid(mm);
-        e = -e;
-        b = 0;
-    }
-    let _ = b;
-    let mut acc: i128 = 1 % mm;
-    let mut ee = e as u64;
-    while ee > 0 {
-        if ee & 1 == 1 {
-            acc = acc * base % mm;
-        }
-        base = base * base % mm;
-        ee >>= 1;
-    }
-    let mut r = acc as i64;
-    if m < 0 && r != 0 {
-        r += m;
-    }
-    Ok(r)
 }
 
 fn print_impl(interp: &mut Interp, mut a: Args) -> PyResult<Value> {
@@ -471,7 +433,7 @@ pub fn install(interp: &mut Interp) {
                     return Err(Exc::type_error(format!("'{}' object is not reversible", i.class.name)));
                 }
             }
-            Value::Set(_) | Value::None | Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            Value::Set(_) | Value::None | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Bool(_) => {
                 return Err(Exc::type_error(format!("'{}' object is not reversible", x.type_name())))
             }
             _ => {}
@@ -503,7 +465,10 @@ pub fn install(interp: &mut Interp) {
         let mut acc = start;
         while let Some(x) = iter::next(interp, &mut st)? {
             acc = match (&acc, &x) {
-                (Value::Int(p), Value::Int(q)) => Value::Int(p.checked_add(*q).ok_or_else(operators::overflow)?),
+                (Value::Int(p), Value::Int(q)) => match p.checked_add(*q) {
+                    Some(r) => Value::Int(r),
+                    None => operators::binary_op(interp, &acc, BinOp::Add, &x)?,
+                },
                 (Value::Float(p), Value::Float(q)) => Value::Float(p + q),
                 _ => operators::binary_op(interp, &acc, BinOp::Add, &x)?,
             };
@@ -514,7 +479,11 @@ pub fn install(interp: &mut Interp) {
         let [x] = a.bind("abs", ["x"], 1)?;
         let x = arg(x);
         match &x {
-            Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(operators::overflow),
+            Value::Int(i) => Ok(match i.checked_abs() {
+                Some(a) => Value::Int(a),
+                None => int::from_big(num_bigint::BigInt::from(*i).abs()),
+            }),
+            Value::BigInt(b) => Ok(int::from_big(b.abs())),
             Value::Bool(b) => Ok(Value::Int(*b as i64)),
             Value::Float(f) => Ok(Value::Float(f.abs())),
             Value::Object(_) | Value::Instance(_) => {
@@ -534,23 +503,15 @@ pub fn install(interp: &mut Interp) {
             Some(n) => Some(int_arg(interp, &n)?),
         };
         match (&x, nd) {
-            (Value::Int(i), None) => Ok(Value::Int(*i)),
+            (Value::Int(_) | Value::BigInt(_), None) => Ok(x.clone()),
             (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
-            (Value::Int(i), Some(n)) => {
+            (Value::Int(_) | Value::BigInt(_), Some(n)) => {
                 if n >= 0 {
-                    return Ok(Value::Int(*i));
+                    return Ok(x.clone());
                 }
-                if n < -18 {
-                    return Ok(Value::Int(0));
-                }
-                let p = 10i64.pow((-n) as u32);
-                let q = operators::int_floordiv(*i, p)?;
-                let r = i - q * p;
-                let twice = r * 2;
-                let q = if twice > p || (twice == p && q % 2 != 0) { q + 1 } else { q };
-                Ok(Value::Int(q.checked_mul(p).ok_or_else(operators::overflow)?))
+                int::round_neg(&int::as_big(&x).unwrap_or_default(), n.unsigned_abs())
             }
-            (Value::Float(f), None) => Ok(Value::Int(super::types::float_to_int(round_half_even(*f))?)),
+            (Value::Float(f), None) => int::from_f64_trunc(round_half_even(*f)),
             (Value::Float(f), Some(n)) => Ok(Value::Float(round_float(*f, n))),
             (Value::Bool(b), Some(_)) => Ok(Value::Int(*b as i64)),
             _ => {
@@ -569,12 +530,15 @@ pub fn install(interp: &mut Interp) {
         let [x, y] = a.bind("divmod", ["a", "b"], 2)?;
         let (x, y) = (arg(x), arg(y));
         match (&x, &y) {
-            (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) => {
-                let q = operators::binary_op(interp, &x, BinOp::FloorDiv, &y)?;
-                let r = operators::binary_op(interp, &x, BinOp::Mod, &y)?;
+            (Value::Int(_) | Value::Bool(_) | Value::BigInt(_), Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => {
+                let (p, q) = (int::as_big(&x).unwrap_or_default(), int::as_big(&y).unwrap_or_default());
+                let (q, r) = int::divmod(&p, &q)?;
                 Ok(Value::tuple(vec![q, r]))
             }
-            (Value::Int(_) | Value::Float(_) | Value::Bool(_), Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            (
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::BigInt(_),
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::BigInt(_),
+            ) => {
                 let xf = super::types::to_float(interp, &x)?;
                 let yf = super::types::to_float(interp, &y)?;
                 if yf == 0.0 {
@@ -596,7 +560,10 @@ pub fn install(interp: &mut Interp) {
         match m {
             None | Some(Value::None) => operators::binary_op(interp, &b, BinOp::Pow, &e),
             Some(m) => match (&b, &e, &m) {
-                (Value::Int(b), Value::Int(e), Value::Int(m)) => Ok(Value::Int(pow_mod(*b, *e, *m)?)),
+                (b, e, m) if int::is_int(b) && int::is_int(e) && int::is_int(m) => {
+                    let big = |v: &Value| int::as_big(v).unwrap_or_default();
+                    int::pow_mod(&big(b), &big(e), &big(m))
+                }
                 _ => Err(Exc::type_error("pow() 3rd argument not allowed unless all arguments are integers")),
             },
         }
@@ -631,14 +598,18 @@ pub fn install(interp: &mut Interp) {
     for (name, radix) in [("bin", 2u32), ("oct", 8), ("hex", 16)] {
         reg(interp, name, move |interp, a| {
             let [x] = a.bind(name, ["number"], 1)?;
-            let i = int_arg(interp, &arg(x))?;
-            let m = i.unsigned_abs();
-            let (p, d) = match radix {
-                2 => ("0b", format!("{m:b}")),
-                8 => ("0o", format!("{m:o}")),
-                _ => ("0x", format!("{m:x}")),
+            let x = arg(x);
+            let i = match &x {
+                Value::BigInt(b) => (**b).clone(),
+                _ => num_bigint::BigInt::from(int_arg(interp, &x)?),
             };
-            Ok(Value::Str(format!("{}{p}{d}", if i < 0 { "-" } else { "" }).into()))
+            let d = int::radix_digits(&i, radix, false);
+            let p = match radix {
+                2 => "0b",
+                8 => "0o",
+                _ => "0x",
+            };
+            Ok(Value::Str(format!("{}{p}{d}", if int::is_negative(&i) { "-" } else { "" }).into()))
         });
     }
     reg(interp, "isinstance", |interp, a| {

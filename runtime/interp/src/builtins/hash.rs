@@ -164,6 +164,7 @@ pub fn hash_of_key(k: &HashKey) -> i64 {
     match k {
         HashKey::None => 0x5f5e100,
         HashKey::Int(i) => hash_int(*i),
+        HashKey::BigInt(b) => crate::interp::int::hash(b),
         HashKey::Float(b) => hash_float(f64::from_bits(*b)),
         HashKey::Str(s) => hash_str(s),
         HashKey::Tuple(t) => hash_tuple(&t.iter().map(hash_of_key).collect::<Vec<_>>()),

@@ -2,12 +2,16 @@
 
 use crate::args::Args;
 use crate::exc::{Exc, PyResult};
-use crate::interp::Interp;
+use crate::interp::{int, Interp};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Signed, ToPrimitive, Zero};
 use crate::value::{Builtin, Module, Value};
 
 fn to_f64(interp: &mut Interp, v: &Value, fname: &str) -> PyResult<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
+        Value::BigInt(b) => int::to_f64(b),
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::Float(f) => Ok(*f),
         Value::Object(o) => match o.to_float(interp)? {
@@ -54,27 +58,36 @@ fn unary(m: &Module, name: &'static str, f: fn(f64) -> f64, domain_ok: fn(f64) -
     );
 }
 
-fn float_to_int(x: f64) -> PyResult<Value> {
+/// `ln(x)` of a math-function argument; ints too large for a float are
+/// scaled first (as CPython's `math.log` does).
+fn ln_arg(interp: &mut Interp, v: &Value, fname: &str) -> PyResult<f64> {
+    if let Value::BigInt(b) = v {
+        if int::to_f64(b).is_err() {
+            if int::is_negative(b) {
+                return Err(domain());
+            }
+            let k = b.bits().saturating_sub(64);
+            let top = int::to_f64(&(&**b >> k))?;
+            return Ok(top.ln() + k as f64 * std::f64::consts::LN_2);
+        }
+    }
+    let x = to_f64(interp, v, fname)?;
     if x.is_nan() {
-        return Err(Exc::value_error("cannot convert float NaN to integer"));
+        return Ok(x);
     }
-    if x.is_infinite() {
-        return Err(Exc::new("OverflowError", "cannot convert float infinity to integer"));
+    if x <= 0.0 {
+        return Err(domain());
     }
-    if x.abs() >= 9.223372036854775807e18 {
-        return Err(crate::interp::operators::overflow());
-    }
-    Ok(Value::Int(x as i64))
+    Ok(x.ln())
 }
 
-fn gcd(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    while b != 0 {
-        let t = a % b;
-        a = b;
-        b = t;
+/// An integer argument of `factorial`/`gcd`/`isqrt`.
+fn int_arg(v: Option<&Value>) -> PyResult<BigInt> {
+    match v {
+        Some(v) => int::as_big(v)
+            .ok_or_else(|| Exc::type_error(format!("'{}' object cannot be interpreted as an integer", v.type_name()))),
+        None => Ok(BigInt::zero()),
     }
-    a as i64
 }
 
 /// Build the `math` module.
@@ -90,8 +103,23 @@ pub fn make_module(_interp: &mut Interp) -> Value {
     unary(&m, "sqrt", f64::sqrt, |x| x >= 0.0);
     unary(&m, "exp", f64::exp, any);
     unary(&m, "expm1", f64::exp_m1, any);
-    unary(&m, "log2", f64::log2, |x| x > 0.0);
-    unary(&m, "log10", f64::log10, |x| x > 0.0);
+    for (name, scale) in [("log2", std::f64::consts::LOG2_E), ("log10", std::f64::consts::LOG10_E)] {
+        m.set(name, Builtin::value(name, move |interp, a: Args| {
+            let [x] = a.bind(name, ["x"], 1)?;
+            let x = x.unwrap_or(Value::None);
+            if let Value::BigInt(_) = x {
+                return Ok(Value::Float(ln_arg(interp, &x, name)? * scale));
+            }
+            let x = to_f64(interp, &x, name)?;
+            if x.is_nan() {
+                return Ok(Value::Float(x));
+            }
+            if x <= 0.0 {
+                return Err(domain());
+            }
+            Ok(Value::Float(if name == "log2" { x.log2() } else { x.log10() }))
+        }));
+    }
     unary(&m, "log1p", f64::ln_1p, |x| x > -1.0);
     unary(&m, "sin", f64::sin, |x| x.is_finite());
     unary(&m, "cos", f64::cos, |x| x.is_finite());
@@ -114,23 +142,16 @@ pub fn make_module(_interp: &mut Interp) -> Value {
     unary(&m, "lgamma", |x| gamma(x).abs().ln(), |x| !(x <= 0.0 && x.fract() == 0.0));
     m.set("log", Builtin::value("log", |interp, a: Args| {
         let [x, base] = a.bind("log", ["x", "base"], 1)?;
-        let x = to_f64(interp, &x.unwrap_or(Value::None), "log")?;
-        if x <= 0.0 {
-            return Err(domain());
-        }
+        let lx = ln_arg(interp, &x.unwrap_or(Value::None), "log")?;
         let r = match base {
             Some(b) => {
-                let b = to_f64(interp, &b, "log")?;
-                if b <= 0.0 {
-                    return Err(domain());
-                }
-                let d = b.ln();
+                let d = ln_arg(interp, &b, "log")?;
                 if d == 0.0 {
                     return Err(Exc::new("ZeroDivisionError", "float division by zero"));
                 }
-                x.ln() / d
+                lx / d
             }
-            None => x.ln(),
+            None => lx,
         };
         Ok(Value::Float(r))
     }));
@@ -183,11 +204,11 @@ pub fn make_module(_interp: &mut Interp) -> Value {
         m.set(name, Builtin::value(name, move |interp, a: Args| {
             let [x] = a.bind(name, ["x"], 1)?;
             match x.unwrap_or(Value::None) {
-                Value::Int(i) => Ok(Value::Int(i)),
+                v @ (Value::Int(_) | Value::BigInt(_)) => Ok(v),
                 Value::Bool(b) => Ok(Value::Int(b as i64)),
                 v => {
                     let x = to_f64(interp, &v, name)?;
-                    float_to_int(f(x))
+                    int::from_f64_trunc(f(x))
                 }
             }
         }));
@@ -232,35 +253,25 @@ pub fn make_module(_interp: &mut Interp) -> Value {
     }));
     m.set("factorial", Builtin::value("factorial", |_, a: Args| {
         let [x] = a.bind("factorial", ["n"], 1)?;
-        let n = match x {
-            Some(Value::Int(n)) => n,
-            Some(Value::Bool(b)) => b as i64,
-            Some(other) => {
-                return Err(Exc::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name())))
-            }
-            None => 0,
-        };
-        if n < 0 {
+        let n = int_arg(x.as_ref())?;
+        if n.is_negative() {
             return Err(Exc::value_error("factorial() not defined for negative values"));
         }
-        let mut acc: i64 = 1;
+        let Some(n) = n.to_u64().filter(|n| (*n as f64) * (*n as f64).log2().max(1.0) <= int::MAX_BITS as f64) else {
+            return Err(Exc::new("OverflowError", "factorial() argument should not exceed 9223372036854775807"));
+        };
+        let mut acc = BigInt::one();
         for k in 2..=n {
-            acc = acc.checked_mul(k).ok_or_else(crate::interp::operators::overflow)?;
+            acc *= k;
         }
-        Ok(Value::Int(acc))
+        Ok(int::from_big(acc))
     }));
     m.set("gcd", Builtin::value("gcd", |_, a: Args| {
-        let mut g = 0i64;
+        let mut g = BigInt::zero();
         for v in &a.pos {
-            match v {
-                Value::Int(i) => g = gcd(g, *i),
-                Value::Bool(b) => g = gcd(g, *b as i64),
-                other => {
-                    return Err(Exc::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name())))
-                }
-            }
+            g = g.gcd(&int_arg(Some(v))?);
         }
-        Ok(Value::Int(g))
+        Ok(int::from_big(g))
     }));
     m.set("prod", Builtin::value("prod", |interp, mut a: Args| {
         let start = a.take_kw("start").unwrap_or(Value::Int(1));
@@ -291,18 +302,14 @@ pub fn make_module(_interp: &mut Interp) -> Value {
     }));
     m.set("isqrt", Builtin::value("isqrt", |_, a: Args| {
         let [x] = a.bind("isqrt", ["n"], 1)?;
-        let Some(Value::Int(n)) = x else { return Err(Exc::type_error("isqrt() argument must be an integer")) };
-        if n < 0 {
+        let n = match &x {
+            Some(v) if int::is_int(v) => int_arg(Some(v))?,
+            _ => return Err(Exc::type_error("isqrt() argument must be an integer")),
+        };
+        if n.is_negative() {
             return Err(Exc::value_error("isqrt() argument must be nonnegative"));
         }
-        let mut r = (n as f64).sqrt() as i64;
-        while r.checked_mul(r).is_none_or(|sq| sq > n) {
-            r -= 1;
-        }
-        while (r + 1).checked_mul(r + 1).is_some_and(|sq| sq <= n) {
-            r += 1;
-        }
-        Ok(Value::Int(r))
+        Ok(int::from_big(n.sqrt()))
     }));
     Value::Module(m)
 }

@@ -4,7 +4,7 @@ use super::functions::{int_arg, sort_values};
 use super::objects::DictView;
 use crate::args::Args;
 use crate::exc::{Exc, PyResult};
-use crate::interp::{operators, pyformat, Interp};
+use crate::interp::{int, operators, pyformat, Interp};
 use crate::value::{BinOp, Builtin, CmpOp, Dict, UnaryOp, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,7 +35,7 @@ const DUNDERS: &[&str] = &[
 
 /// Values whose methods this module implements.
 pub fn is_core(v: &Value) -> bool {
-    matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_))
+    matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Int(_) | Value::BigInt(_) | Value::Float(_) | Value::Bool(_))
 }
 
 fn type_methods(tname: &str) -> &'static [&'static str] {
@@ -58,10 +58,10 @@ fn has_method(v: &Value, name: &str) -> bool {
 /// Attribute access on core values (data attributes and bound methods).
 pub fn get_attr(_interp: &mut Interp, v: &Value, name: &str) -> PyResult<Option<Value>> {
     match (v, name) {
-        (Value::Int(i), "real" | "numerator") => return Ok(Some(Value::Int(*i))),
+        (Value::Int(_) | Value::BigInt(_), "real" | "numerator") => return Ok(Some(v.clone())),
         (Value::Bool(b), "real" | "numerator") => return Ok(Some(Value::Int(*b as i64))),
-        (Value::Int(_) | Value::Bool(_), "imag") => return Ok(Some(Value::Int(0))),
-        (Value::Int(_) | Value::Bool(_), "denominator") => return Ok(Some(Value::Int(1))),
+        (Value::Int(_) | Value::Bool(_) | Value::BigInt(_), "imag") => return Ok(Some(Value::Int(0))),
+        (Value::Int(_) | Value::Bool(_) | Value::BigInt(_), "denominator") => return Ok(Some(Value::Int(1))),
         (Value::Float(f), "real") => return Ok(Some(Value::Float(*f))),
         (Value::Float(_), "imag") => return Ok(Some(Value::Float(0.0))),
         (Value::Slice(s), "start") => return Ok(Some(s[0].clone())),
@@ -133,7 +133,7 @@ pub fn call_method(interp: &mut Interp, recv: &Value, name: &str, a: Args) -> Py
         },
         Value::Dict(d) => dict_method(interp, recv, d, name, a),
         Value::Set(d) => set_method(interp, recv, d, name, a),
-        Value::Int(_) | Value::Bool(_) | Value::Float(_) => num_method(interp, recv, name, a),
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_) => num_method(interp, recv, name, a),
         _ => fallback(interp, recv, name, a),
     }
 }
@@ -220,7 +220,7 @@ fn call_dunder(interp: &mut Interp, recv: &Value, name: &str, a: &Args) -> PyRes
             Value::Str(interp.format_value(recv, &spec)?.into())
         }
         "__bool__" => Value::Bool(interp.truthy(recv)?),
-        "__int__" | "__index__" => Value::Int(super::types::to_int(interp, recv)?),
+        "__int__" | "__index__" => super::types::to_int(interp, recv)?,
         "__float__" => Value::Float(super::types::to_float(interp, recv)?),
         "__neg__" => operators::unary_op(interp, recv, UnaryOp::Neg)?,
         "__pos__" => operators::unary_op(interp, recv, UnaryOp::Pos)?,
@@ -977,7 +977,11 @@ fn num_method(interp: &mut Interp, recv: &Value, name: &str, a: Args) -> PyResul
         (Value::Int(i), "bit_count") => Value::Int(i.unsigned_abs().count_ones() as i64),
         (Value::Int(i), "conjugate") => Value::Int(*i),
         (Value::Int(i), "as_integer_ratio") => Value::tuple(vec![Value::Int(*i), Value::Int(1)]),
-        (Value::Int(_), "is_integer") => Value::Bool(true),
+        (Value::Int(_) | Value::BigInt(_), "is_integer") => Value::Bool(true),
+        (Value::BigInt(b), "bit_length") => Value::Int(b.bits() as i64),
+        (Value::BigInt(b), "bit_count") => Value::Int(b.magnitude().count_ones() as i64),
+        (Value::BigInt(_), "conjugate") => recv.clone(),
+        (Value::BigInt(_), "as_integer_ratio") => Value::tuple(vec![recv.clone(), Value::Int(1)]),
         (Value::Float(f), "is_integer") => Value::Bool(f.is_finite() && f.fract() == 0.0),
         (Value::Float(f), "conjugate") => Value::Float(*f),
         (Value::Float(f), "as_integer_ratio") => {
@@ -989,15 +993,13 @@ fn num_method(interp: &mut Interp, recv: &Value, name: &str, a: Args) -> PyResul
                 });
             }
             let mut num = *f;
-            let mut den: i64 = 1;
+            let mut shift: u32 = 0;
             while num.fract() != 0.0 {
                 num *= 2.0;
-                den = den.checked_mul(2).ok_or_else(operators::overflow)?;
+                shift += 1;
             }
-            if num.abs() >= 9.2e18 {
-                return Err(operators::overflow());
-            }
-            Value::tuple(vec![Value::Int(num as i64), Value::Int(den)])
+            let den = int::from_big(num_bigint::BigInt::from(1) << shift);
+            Value::tuple(vec![int::from_f64_trunc(num)?, den])
         }
         (Value::Float(_), "hex") => return Err(Exc::not_implemented("float.hex() is not supported")),
         _ => return fallback(interp, recv, name, a),

@@ -25,11 +25,26 @@ pub fn make_module(interp: &mut Interp) -> Value {
                 Ok(Value::None)
             }
             Some(Value::Int(_)) => Err(Exc::value_error("recursion limit must be greater or equal than 1")),
+            Some(Value::BigInt(_)) => Err(Exc::new("OverflowError", "Python int too large to convert to C int")),
             Some(other) => Err(Exc::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
             None => Ok(Value::None),
         }
     }));
     m.set("getrecursionlimit", Builtin::value("getrecursionlimit", |interp, _a| Ok(Value::Int(interp.recursion_limit as i64))));
+    m.set("get_int_max_str_digits", Builtin::value("get_int_max_str_digits", |_, _a| {
+        Ok(Value::Int(crate::interp::int::max_str_digits() as i64))
+    }));
+    m.set("set_int_max_str_digits", Builtin::value("set_int_max_str_digits", |_, a: Args| {
+        let [n] = a.bind("set_int_max_str_digits", ["maxdigits"], 1)?;
+        match n {
+            Some(Value::Int(n)) => crate::interp::int::set_max_str_digits(n)?,
+            Some(Value::Bool(b)) => crate::interp::int::set_max_str_digits(b as i64)?,
+            Some(Value::BigInt(_)) => return Err(Exc::new("OverflowError", "Python int too large to convert to C ssize_t")),
+            Some(other) => return Err(Exc::type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+            None => {}
+        }
+        Ok(Value::None)
+    }));
     m.set("exit", Builtin::value("exit", |_, _a| Err(Exc::not_implemented("sys.exit() is not supported"))));
     Value::Module(m)
 }

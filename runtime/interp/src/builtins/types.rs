@@ -3,14 +3,15 @@
 use crate::args::Args;
 use crate::exc::{Exc, PyResult};
 use crate::interp::class::lookup_user;
-use crate::interp::{operators, Interp};
+use crate::interp::{int, operators, Interp};
 use crate::value::{Dict, Instance, Value};
 use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Parse an int literal the way `int(s, base)` does.
-pub fn parse_int(s: &str, base: u32) -> Option<i64> {
+/// Parse an int literal the way `int(s, base)` does: `Ok(None)` when it is
+/// not a valid literal, ValueError past the int/str digit limit.
+pub fn parse_int(s: &str, base: u32) -> PyResult<Option<Value>> {
     let t = s.trim();
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -28,7 +29,7 @@ pub fn parse_int(s: &str, base: u32) -> Option<i64> {
                 (2, r.to_string())
             } else {
                 if lower.len() > 1 && lower.starts_with('0') && lower.trim_start_matches(['0', '_']).len() > 0 {
-                    return None;
+                    return Ok(None);
                 }
                 (10, lower.clone())
             }
@@ -40,18 +41,20 @@ pub fn parse_int(s: &str, base: u32) -> Option<i64> {
     };
     let digits = digits.strip_prefix('_').filter(|_| base != 10).unwrap_or(&digits).to_string();
     if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
-        return None;
+        return Ok(None);
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    let mag = u64::from_str_radix(&clean, base).ok()?;
-    if neg {
-        if mag == 1u64 << 63 {
-            return Some(i64::MIN);
+    if let Ok(mag) = i64::from_str_radix(&clean, base) {
+        if !clean.starts_with(['+', '-']) {
+            return Ok(Some(Value::Int(if neg { -mag } else { mag })));
         }
-        i64::try_from(mag).ok().map(|m| -m)
-    } else {
-        i64::try_from(mag).ok()
     }
+    let Some(mag) = int::parse_digits(&clean, base)? else { return Ok(None) };
+    Ok(Some(int::from_big(if neg { -mag } else { mag })))
+}
+
+fn invalid_int_literal(s: &str, base: i64) -> Exc {
+    Exc::value_error(format!("invalid literal for int() with base {base}: {}", crate::interp::pyformat::str_repr(s)))
 }
 
 /// Parse a float literal the way `float(s)` does.
@@ -79,31 +82,19 @@ pub fn parse_float(s: &str) -> Option<f64> {
 }
 
 /// `int(x)` of a float.
-pub fn float_to_int(f: f64) -> PyResult<i64> {
-    if f.is_nan() {
-        return Err(Exc::value_error("cannot convert float NaN to integer"));
-    }
-    if f.is_infinite() {
-        return Err(Exc::new("OverflowError", "cannot convert float infinity to integer"));
-    }
-    let t = f.trunc();
-    if t >= 9.223372036854775807e18 || t < -9.223372036854775808e18 {
-        return Err(operators::overflow());
-    }
-    Ok(t as i64)
+pub fn float_to_int(f: f64) -> PyResult<Value> {
+    int::from_f64_trunc(f)
 }
 
-/// `int(v)`.
-pub fn to_int(interp: &mut Interp, v: &Value) -> PyResult<i64> {
+/// `int(v)`: an int value (`Value::Int` or a big int).
+pub fn to_int(interp: &mut Interp, v: &Value) -> PyResult<Value> {
     match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
+        Value::Int(_) | Value::BigInt(_) => Ok(v.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => float_to_int(*f),
-        Value::Str(s) => parse_int(s, 10).ok_or_else(|| {
-            Exc::value_error(format!("invalid literal for int() with base 10: {}", crate::interp::pyformat::str_repr(s)))
-        }),
+        Value::Str(s) => parse_int(s, 10)?.ok_or_else(|| invalid_int_literal(s, 10)),
         Value::Object(o) => match o.to_int(interp)? {
-            Some(i) => Ok(i),
+            Some(i) => Ok(Value::Int(i)),
             None => Err(Exc::type_error(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
                 o.type_name()
@@ -114,8 +105,8 @@ pub fn to_int(interp: &mut Interp, v: &Value) -> PyResult<i64> {
                 if let Some(m) = lookup_user(&i.class, name) {
                     let m = crate::interp::class::bind(interp, m, v, &i.class)?;
                     return match interp.call(&m, Args::default())? {
-                        Value::Int(n) => Ok(n),
-                        Value::Bool(b) => Ok(b as i64),
+                        n @ (Value::Int(_) | Value::BigInt(_)) => Ok(n),
+                        Value::Bool(b) => Ok(Value::Int(b as i64)),
                         other => Err(Exc::type_error(format!("{name} returned non-int (type {})", other.type_name()))),
                     };
                 }
@@ -136,6 +127,7 @@ pub fn to_int(interp: &mut Interp, v: &Value) -> PyResult<i64> {
 pub fn to_float(interp: &mut Interp, v: &Value) -> PyResult<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
+        Value::BigInt(b) => int::to_f64(b),
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::Float(f) => Ok(*f),
         Value::Str(s) => parse_float(s).ok_or_else(|| {
@@ -154,7 +146,11 @@ pub fn to_float(interp: &mut Interp, v: &Value) -> PyResult<f64> {
                 };
             }
             if lookup_user(&i.class, "__index__").is_some() {
-                return Ok(to_int(interp, v)? as f64);
+                return match to_int(interp, v)? {
+                    Value::BigInt(b) => int::to_f64(&b),
+                    Value::Int(i) => Ok(i as f64),
+                    _ => Ok(0.0),
+                };
             }
             Err(Exc::type_error(format!("float() argument must be a string or a real number, not '{}'", i.class.name)))
         }
@@ -214,7 +210,7 @@ pub fn construct(interp: &mut Interp, name: &str, args: Args) -> PyResult<Option
             let [x, base] = args.bind("int", ["x", "base"], 0)?;
             match (x, base) {
                 (None, _) => Value::Int(0),
-                (Some(x), None) => Value::Int(to_int(interp, &x)?),
+                (Some(x), None) => to_int(interp, &x)?,
                 (Some(Value::Str(s)), Some(b)) => {
                     let b = match b {
                         Value::Int(b) => b,
@@ -223,12 +219,7 @@ pub fn construct(interp: &mut Interp, name: &str, args: Args) -> PyResult<Option
                     if b != 0 && !(2..=36).contains(&b) {
                         return Err(Exc::value_error("int() base must be >= 2 and <= 36, or 0"));
                     }
-                    Value::Int(parse_int(&s, b as u32).ok_or_else(|| {
-                        Exc::value_error(format!(
-                            "invalid literal for int() with base {b}: {}",
-                            crate::interp::pyformat::str_repr(&s)
-                        ))
-                    })?)
+                    parse_int(&s, b as u32)?.ok_or_else(|| invalid_int_literal(&s, b))?
                 }
                 (Some(_), Some(_)) => return Err(Exc::type_error("int() can't convert non-string with explicit base")),
             }

@@ -238,7 +238,7 @@ pub fn isinstance(interp: &mut Interp, v: &Value, cls: &Rc<Class>) -> bool {
     if let Some(n) = cls.native {
         return match (n, v) {
             ("object", _) => true,
-            ("int", Value::Int(_) | Value::Bool(_)) => true,
+            ("int", Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => true,
             ("float", Value::Float(_)) => true,
             ("bool", Value::Bool(_)) => true,
             ("str", Value::Str(_)) => true,

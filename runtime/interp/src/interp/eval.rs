@@ -18,7 +18,17 @@ pub(crate) fn constant(c: &Constant) -> PyResult<Value> {
         Constant::Str(s) => Value::Str(s.as_str().into()),
         Constant::Int(i) => match i64::try_from(i) {
             Ok(v) => Value::Int(v),
-            Err(_) => return Err(Exc::new("OverflowError", "integer overflow: tfjit integers are 64-bit")),
+            Err(_) => {
+                let digits = i.to_string();
+                let (neg, body) = match digits.strip_prefix('-') {
+                    Some(b) => (true, b),
+                    None => (false, digits.as_str()),
+                };
+                match super::int::parse_digits(body, 10)? {
+                    Some(b) => super::int::from_big(if neg { -b } else { b }),
+                    None => return Err(Exc::runtime_error("internal: bad int literal")),
+                }
+            }
         },
         Constant::Float(f) => Value::Float(*f),
         Constant::Ellipsis => Value::Ellipsis,

@@ -3,7 +3,8 @@
 //! - `code.rs`: scope analysis, run once per source file.
 //! - `exec.rs`: statements; `eval.rs`: expressions; `call.rs`: calls and
 //!   argument binding; `class.rs`: classes and attribute access;
-//!   `operators.rs`: arithmetic and comparisons; `iter.rs`: iteration;
+//!   `operators.rs`: arithmetic and comparisons; `int.rs`: big ints;
+//!   `iter.rs`: iteration;
 //!   `pyformat.rs`: `repr`/`str`/format-spec/`%`/`str.format`;
 //!   `traceback.rs`: uncaught exception reports.
 
@@ -12,6 +13,7 @@ pub mod class;
 pub mod code;
 pub mod eval;
 pub mod exec;
+pub mod int;
 pub mod iter;
 pub mod operators;
 pub mod pyformat;
@@ -207,6 +209,7 @@ impl Interp {
             source_units: vec![],
         };
         crate::builtins::install(&mut it);
+        let _ = int::set_max_str_digits(int::DEFAULT_MAX_STR_DIGITS as i64);
         it
     }
 

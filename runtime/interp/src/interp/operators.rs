@@ -7,7 +7,9 @@ use super::class::{bind, lookup_user};
 use super::Interp;
 use crate::args::Args;
 use crate::exc::{builtin_exc_class, Exc, PyResult};
+use super::int;
 use crate::value::{BinOp, CmpOp, Dict, HashKey, UnaryOp, Value};
+use num_bigint::BigInt;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -15,8 +17,9 @@ use std::rc::Rc;
 /// Largest sequence an operation may build (elements or bytes).
 pub const MAX_SEQ: usize = 1 << 28;
 
+/// OverflowError for a Python int that does not fit a C integer.
 pub fn overflow() -> Exc {
-    Exc::new("OverflowError", "integer overflow: tfjit integers are 64-bit")
+    Exc::new("OverflowError", "Python int too large to convert to C long")
 }
 
 fn memory_error() -> Exc {
@@ -24,18 +27,37 @@ fn memory_error() -> Exc {
 }
 
 #[derive(Clone, Copy)]
-enum Num {
+enum Num<'a> {
     I(i64),
     F(f64),
+    B(&'a BigInt),
 }
 
 #[inline]
-fn num(v: &Value) -> Option<Num> {
+fn num(v: &Value) -> Option<Num<'_>> {
     match v {
         Value::Int(i) => Some(Num::I(*i)),
         Value::Bool(b) => Some(Num::I(*b as i64)),
         Value::Float(f) => Some(Num::F(*f)),
+        Value::BigInt(b) => Some(Num::B(b)),
         _ => None,
+    }
+}
+
+impl Num<'_> {
+    fn big(self) -> BigInt {
+        match self {
+            Num::I(i) => BigInt::from(i),
+            Num::B(b) => b.clone(),
+            Num::F(_) => BigInt::default(),
+        }
+    }
+    fn float(self) -> PyResult<f64> {
+        match self {
+            Num::I(i) => Ok(i as f64),
+            Num::F(f) => Ok(f),
+            Num::B(b) => int::to_f64(b),
+        }
     }
 }
 
@@ -71,7 +93,7 @@ pub fn int_floordiv(a: i64, b: i64) -> PyResult<i64> {
     if b == 0 {
         return Err(Exc::new("ZeroDivisionError", "integer division or modulo by zero"));
     }
-    let q = a.checked_div(b).ok_or_else(overflow)?;
+    let q = a.checked_div(b).ok_or_else(|| Exc::new("OverflowError", "integer overflow"))?;
     if (a % b != 0) && ((a < 0) != (b < 0)) {
         Ok(q - 1)
     } else {
@@ -109,30 +131,51 @@ fn int_pow(a: i64, b: i64) -> PyResult<Value> {
     if b < 0 {
         return Ok(Value::Float(float_pow(a as f64, b as f64)?));
     }
-    if b > u32::MAX as i64 {
-        return match a {
-            0 | 1 => Ok(Value::Int(a)),
-            -1 => Ok(Value::Int(if b % 2 == 0 { 1 } else { -1 })),
-            _ => Err(overflow()),
-        };
+    if let Some(r) = u32::try_from(b).ok().and_then(|e| a.checked_pow(e)) {
+        return Ok(Value::Int(r));
     }
-    a.checked_pow(b as u32).map(Value::Int).ok_or_else(overflow)
+    int::pow(&BigInt::from(a), &BigInt::from(b))
+}
+
+/// An int operation that overflowed 64 bits, redone on big ints.
+#[cold]
+fn big_arith(x: i64, op: BinOp, y: i64) -> PyResult<Option<Value>> {
+    int::binop(&BigInt::from(x), op, &BigInt::from(y))
 }
 
 fn arith_num(a: Num, op: BinOp, b: Num) -> PyResult<Option<Value>> {
     use Num::*;
     Ok(Some(match (a, b) {
         (I(x), I(y)) => match op {
-            BinOp::Add => Value::Int(x.checked_add(y).ok_or_else(overflow)?),
-            BinOp::Sub => Value::Int(x.checked_sub(y).ok_or_else(overflow)?),
-            BinOp::Mul => Value::Int(x.checked_mul(y).ok_or_else(overflow)?),
+            BinOp::Add => match x.checked_add(y) {
+                Some(r) => Value::Int(r),
+                None => return big_arith(x, op, y),
+            },
+            BinOp::Sub => match x.checked_sub(y) {
+                Some(r) => Value::Int(r),
+                None => return big_arith(x, op, y),
+            },
+            BinOp::Mul => match x.checked_mul(y) {
+                Some(r) => Value::Int(r),
+                None => return big_arith(x, op, y),
+            },
             BinOp::TrueDiv => {
                 if y == 0 {
                     return Err(Exc::new("ZeroDivisionError", "division by zero"));
                 }
+                const EXACT: u64 = 1 << 53;
+                if x.unsigned_abs() > EXACT || y.unsigned_abs() > EXACT {
+                    // Not exact as doubles: divide exactly, round once.
+                    return Ok(Some(Value::Float(int::truediv(&BigInt::from(x), &BigInt::from(y))?)));
+                }
                 Value::Float(x as f64 / y as f64)
             }
-            BinOp::FloorDiv => Value::Int(int_floordiv(x, y)?),
+            BinOp::FloorDiv => {
+                if x == i64::MIN && y == -1 {
+                    return big_arith(x, op, y);
+                }
+                Value::Int(int_floordiv(x, y)?)
+            }
             BinOp::Mod => Value::Int(int_mod(x, y)?),
             BinOp::Pow => int_pow(x, y)?,
             BinOp::And => Value::Int(x & y),
@@ -145,14 +188,10 @@ fn arith_num(a: Num, op: BinOp, b: Num) -> PyResult<Option<Value>> {
                 if x == 0 {
                     Value::Int(0)
                 } else {
-                    if y >= 63 {
-                        return Err(overflow());
+                    if y >= 63 || (x << y) >> y != x {
+                        return big_arith(x, op, y);
                     }
-                    let r = x << y;
-                    if r >> y != x {
-                        return Err(overflow());
-                    }
-                    Value::Int(r)
+                    Value::Int(x << y)
                 }
             }
             BinOp::RShift => {
@@ -163,13 +202,9 @@ fn arith_num(a: Num, op: BinOp, b: Num) -> PyResult<Option<Value>> {
             }
             BinOp::MatMul => return Ok(None),
         },
+        (B(_), I(_) | B(_)) | (I(_), B(_)) => return int::binop(&a.big(), op, &b.big()),
         _ => {
-            let (x, y) = match (a, b) {
-                (I(x), F(y)) => (x as f64, y),
-                (F(x), I(y)) => (x, y as f64),
-                (F(x), F(y)) => (x, y),
-                _ => unreachable!(),
-            };
+            let (x, y) = (a.float()?, b.float()?);
             Value::Float(match op {
                 BinOp::Add => x + y,
                 BinOp::Sub => x - y,
@@ -200,6 +235,9 @@ fn arith_num(a: Num, op: BinOp, b: Num) -> PyResult<Option<Value>> {
 }
 
 fn repeat<T: Clone>(items: &[T], n: i64) -> PyResult<Vec<T>> {
+    if n == i64::MIN {
+        return Err(int::index_overflow());
+    }
     if n <= 0 || items.is_empty() {
         return Ok(vec![]);
     }
@@ -215,6 +253,8 @@ fn seq_count(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(*i),
         Value::Bool(b) => Some(*b as i64),
+        // Too large for any sequence: `repeat` raises CPython's OverflowError.
+        Value::BigInt(_) => Some(i64::MIN),
         _ => None,
     }
 }
@@ -244,6 +284,9 @@ fn core_binary(interp: &mut Interp, a: &Value, op: BinOp, b: &Value) -> PyResult
         }
         (Value::Str(x), BinOp::Mul, n) | (n, BinOp::Mul, Value::Str(x)) if seq_count(n).is_some() => {
             let n = seq_count(n).unwrap_or(0);
+            if n == i64::MIN {
+                return Err(int::index_overflow());
+            }
             if n <= 0 {
                 return Ok(Some(Value::str("")));
             }
@@ -453,7 +496,15 @@ pub fn inplace_op(interp: &mut Interp, a: Value, op: BinOp, b: Value) -> PyResul
 /// `-x`, `+x`, `~x`.
 pub fn unary_op(interp: &mut Interp, v: &Value, op: UnaryOp) -> PyResult<Value> {
     match (v, op) {
-        (Value::Int(i), UnaryOp::Neg) => return i.checked_neg().map(Value::Int).ok_or_else(overflow),
+        (Value::Int(i), UnaryOp::Neg) => {
+            return Ok(match i.checked_neg() {
+                Some(n) => Value::Int(n),
+                None => int::from_big(-BigInt::from(*i)),
+            })
+        }
+        (Value::BigInt(b), UnaryOp::Neg) => return Ok(int::from_big(-&**b)),
+        (Value::BigInt(_), UnaryOp::Pos) => return Ok(v.clone()),
+        (Value::BigInt(b), UnaryOp::Invert) => return Ok(int::from_big(!&**b)),
         (Value::Bool(b), UnaryOp::Neg) => return Ok(Value::Int(-(*b as i64))),
         (Value::Float(f), UnaryOp::Neg) => return Ok(Value::Float(-f)),
         (Value::Int(i), UnaryOp::Pos) => return Ok(Value::Int(*i)),
@@ -492,6 +543,7 @@ pub fn truthy(interp: &mut Interp, v: &Value) -> PyResult<bool> {
         Value::None => false,
         Value::Bool(b) => *b,
         Value::Int(i) => *i != 0,
+        Value::BigInt(_) => true,
         Value::Float(f) => *f != 0.0,
         Value::Str(s) => !s.is_empty(),
         Value::List(l) => !l.borrow().is_empty(),
@@ -552,6 +604,9 @@ fn cmp_num(a: Num, b: Num) -> Option<Ordering> {
         (Num::F(x), Num::F(y)) => x.partial_cmp(&y),
         (Num::I(x), Num::F(y)) => cmp_int_float(x, y),
         (Num::F(x), Num::I(y)) => cmp_int_float(y, x).map(|o| o.reverse()),
+        (Num::B(x), Num::F(y)) => int::cmp_float(x, y),
+        (Num::F(x), Num::B(y)) => int::cmp_float(y, x).map(|o| o.reverse()),
+        (Num::B(_), _) | (_, Num::B(_)) => Some(a.big().cmp(&b.big())),
     }
 }
 
@@ -763,9 +818,16 @@ pub fn hash_key(interp: &mut Interp, v: &Value) -> PyResult<HashKey> {
         Value::None => HashKey::None,
         Value::Bool(b) => HashKey::Int(*b as i64),
         Value::Int(i) => HashKey::Int(*i),
+        Value::BigInt(b) => HashKey::BigInt(b.clone()),
         Value::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 9.2e18 {
                 HashKey::Int(*f as i64)
+            } else if f.fract() == 0.0 && f.is_finite() {
+                match int::from_f64_trunc(*f)? {
+                    Value::Int(i) => HashKey::Int(i),
+                    Value::BigInt(b) => HashKey::BigInt(b),
+                    _ => HashKey::Float(f.to_bits()),
+                }
             } else {
                 HashKey::Float(f.to_bits())
             }
@@ -786,6 +848,7 @@ pub fn hash_key(interp: &mut Interp, v: &Value) -> PyResult<HashKey> {
                 let m = bind(interp, m, v, &i.class)?;
                 match interp.call_value(&m, Args::default())? {
                     Value::Int(h) => HashKey::Custom(h, v.id()),
+                    Value::BigInt(b) => HashKey::Custom(int::hash(&b), v.id()),
                     Value::Bool(b) => HashKey::Custom(b as i64, v.id()),
                     _ => return Err(Exc::type_error("__hash__ method should return an integer")),
                 }
@@ -928,6 +991,7 @@ pub fn to_index(interp: &mut Interp, v: &Value) -> PyResult<Option<i64>> {
     Ok(match v {
         Value::Int(i) => Some(*i),
         Value::Bool(b) => Some(*b as i64),
+        Value::BigInt(_) => return Err(int::index_overflow()),
         Value::Object(o) => o.to_index(interp)?,
         Value::Instance(_) => match call_dunder(interp, v, "__index__", vec![])? {
             Some(Value::Int(i)) => Some(i),
@@ -937,6 +1001,15 @@ pub fn to_index(interp: &mut Interp, v: &Value) -> PyResult<Option<i64>> {
     })
 }
 
+/// An index into a sequence: like [`to_index`], but an int too large for
+/// an index is CPython's IndexError.
+fn seq_index(interp: &mut Interp, key: &Value) -> PyResult<Option<i64>> {
+    if let Value::BigInt(_) = key {
+        return Err(Exc::index_error("cannot fit 'int' into an index-sized integer"));
+    }
+    to_index(interp, key)
+}
+
 /// Resolve `slice(start, stop, step)` against a length: (start, stop, step, count).
 pub fn slice_indices(interp: &mut Interp, s: &[Value; 3], len: usize) -> PyResult<(i64, i64, i64, usize)> {
     let len = len as i64;
@@ -944,12 +1017,16 @@ pub fn slice_indices(interp: &mut Interp, s: &[Value; 3], len: usize) -> PyResul
         if v.is_none() {
             return Ok(None);
         }
+        if let Value::BigInt(b) = v {
+            // Slice bounds saturate (CPython's _PyEval_SliceIndex).
+            return Ok(Some(if int::is_negative(b) { i64::MIN } else { i64::MAX }));
+        }
         match to_index(interp, v)? {
             Some(i) => Ok(Some(i)),
             None => Err(Exc::type_error("slice indices must be integers or None or have an __index__ method")),
         }
     };
-    let step = get(&s[2])?.unwrap_or(1);
+    let step = get(&s[2])?.unwrap_or(1).max(-i64::MAX);
     if step == 0 {
         return Err(Exc::value_error("slice step cannot be zero"));
     }
@@ -1008,7 +1085,7 @@ pub fn get_item(interp: &mut Interp, v: &Value, key: &Value) -> PyResult<Value> 
                 let b = l.borrow();
                 return Ok(Value::list(slice_positions(start, step, count).filter_map(|i| b.get(i).cloned()).collect()));
             }
-            let Some(i) = to_index(interp, key)? else { return Err(index_type_error("list", key)) };
+            let Some(i) = seq_index(interp, key)? else { return Err(index_type_error("list", key)) };
             let b = l.borrow();
             let i = norm_index(i, b.len(), "list")?;
             Ok(b[i].clone())
@@ -1018,7 +1095,7 @@ pub fn get_item(interp: &mut Interp, v: &Value, key: &Value) -> PyResult<Value> 
                 let (start, _, step, count) = slice_indices(interp, s, t.len())?;
                 return Ok(Value::tuple(slice_positions(start, step, count).filter_map(|i| t.get(i).cloned()).collect()));
             }
-            let Some(i) = to_index(interp, key)? else { return Err(index_type_error("tuple", key)) };
+            let Some(i) = seq_index(interp, key)? else { return Err(index_type_error("tuple", key)) };
             let i = norm_index(i, t.len(), "tuple")?;
             Ok(t[i].clone())
         }
@@ -1035,7 +1112,7 @@ pub fn get_item(interp: &mut Interp, v: &Value, key: &Value) -> PyResult<Value> 
                 let out: String = slice_positions(start, step, count).map(|i| chars[i]).collect();
                 return Ok(Value::Str(out.into()));
             }
-            let Some(i) = to_index(interp, key)? else {
+            let Some(i) = seq_index(interp, key)? else {
                 return Err(Exc::type_error(format!("string indices must be integers, not '{}'", key.type_name())));
             };
             if s.is_ascii() {
@@ -1091,7 +1168,7 @@ pub fn set_item(interp: &mut Interp, v: &Value, key: &Value, x: Value) -> PyResu
                 }
                 return Ok(());
             }
-            let Some(i) = to_index(interp, key)? else { return Err(index_type_error("list", key)) };
+            let Some(i) = seq_index(interp, key)? else { return Err(index_type_error("list", key)) };
             let mut b = l.borrow_mut();
             let i = norm_index(i, b.len(), "list assignment")?;
             b[i] = x;
@@ -1132,7 +1209,7 @@ pub fn del_item(interp: &mut Interp, v: &Value, key: &Value) -> PyResult<()> {
                 }
                 return Ok(());
             }
-            let Some(i) = to_index(interp, key)? else { return Err(index_type_error("list", key)) };
+            let Some(i) = seq_index(interp, key)? else { return Err(index_type_error("list", key)) };
             let mut b = l.borrow_mut();
             let i = norm_index(i, b.len(), "list assignment")?;
             b.remove(i);

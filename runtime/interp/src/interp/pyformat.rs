@@ -185,6 +185,7 @@ pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Int(i) => i.to_string(),
+        Value::BigInt(b) => super::int::to_decimal(b)?,
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(s),
         Value::List(l) => {
@@ -537,22 +538,77 @@ pub fn format_float(x: f64, spec: &Spec) -> PyResult<String> {
 
 /// Format an int with a parsed spec.
 pub fn format_int(i: i64, spec: &Spec) -> PyResult<String> {
+    format_integer(IntRef::Small(i), spec)
+}
+
+/// Format an int value (`int`, `bool` or big int) with a parsed spec.
+pub fn format_int_value(v: &Value, spec: &Spec) -> PyResult<String> {
+    match v {
+        Value::BigInt(b) => format_integer(IntRef::Big(b), spec),
+        Value::Bool(b) => format_int(*b as i64, spec),
+        Value::Int(i) => format_int(*i, spec),
+        other => Err(Exc::type_error(format!("an integer is required, not {}", other.type_name()))),
+    }
+}
+
+/// An int being formatted: 64-bit or big.
+#[derive(Clone, Copy)]
+enum IntRef<'a> {
+    Small(i64),
+    Big(&'a num_bigint::BigInt),
+}
+
+impl IntRef<'_> {
+    fn is_negative(self) -> bool {
+        match self {
+            IntRef::Small(i) => i < 0,
+            IntRef::Big(b) => super::int::is_negative(b),
+        }
+    }
+    fn to_f64(self) -> PyResult<f64> {
+        match self {
+            IntRef::Small(i) => Ok(i as f64),
+            IntRef::Big(b) => super::int::to_f64(b),
+        }
+    }
+    /// Digits of the magnitude in `radix` (decimal is subject to the digit limit).
+    fn digits(self, radix: u32, upper: bool) -> PyResult<String> {
+        match self {
+            IntRef::Small(i) => {
+                let a = i.unsigned_abs();
+                Ok(match (radix, upper) {
+                    (2, _) => format!("{a:b}"),
+                    (8, _) => format!("{a:o}"),
+                    (16, false) => format!("{a:x}"),
+                    (16, true) => format!("{a:X}"),
+                    _ => a.to_string(),
+                })
+            }
+            IntRef::Big(b) if radix == 10 => super::int::decimal_digits(b),
+            IntRef::Big(b) => Ok(super::int::radix_digits(b, radix, upper)),
+        }
+    }
+}
+
+fn format_integer(i: IntRef, spec: &Spec) -> PyResult<String> {
     match spec.ty {
-        Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => return format_float(i as f64, spec),
+        Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => return format_float(i.to_f64()?, spec),
         _ => {}
     }
     if spec.precision.is_some() {
         return Err(Exc::value_error("Precision not allowed in integer format specifier"));
     }
-    let neg = i < 0;
-    let a = i.unsigned_abs();
+    let neg = i.is_negative();
     let (digits, prefix, every) = match spec.ty {
-        None | Some('d') | Some('n') => (a.to_string(), "", 3),
-        Some('b') => (format!("{a:b}"), "0b", 4),
-        Some('o') => (format!("{a:o}"), "0o", 4),
-        Some('x') => (format!("{a:x}"), "0x", 4),
-        Some('X') => (format!("{a:X}"), "0X", 4),
+        None | Some('d') | Some('n') => (i.digits(10, false)?, "", 3),
+        Some('b') => (i.digits(2, false)?, "0b", 4),
+        Some('o') => (i.digits(8, false)?, "0o", 4),
+        Some('x') => (i.digits(16, false)?, "0x", 4),
+        Some('X') => (i.digits(16, true)?, "0X", 4),
         Some('c') => {
+            let IntRef::Small(i) = i else {
+                return Err(Exc::new("OverflowError", "Python int too large to convert to C long"));
+            };
             let c = char::from_u32(i as u32).filter(|_| i >= 0).ok_or_else(|| Exc::new("OverflowError", "%c arg not in range(0x110000)"))?;
             return Ok(pad(spec, "", &c.to_string(), '<'));
         }
@@ -601,6 +657,12 @@ pub fn format_value(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Stri
             }
             format_int(*i, &parse_spec(spec, "int")?)
         }
+        Value::BigInt(b) => {
+            if spec.is_empty() {
+                return super::int::to_decimal(b);
+            }
+            format_integer(IntRef::Big(b), &parse_spec(spec, "int")?)
+        }
         Value::Bool(b) => {
             if spec.is_empty() {
                 return Ok(if *b { "True".into() } else { "False".into() });
@@ -642,23 +704,23 @@ pub fn format_value(interp: &mut Interp, v: &Value, spec: &str) -> PyResult<Stri
 
 // ------------------------------------------------------------ % formatting
 
-fn as_int_for_format(interp: &mut Interp, v: &Value, conv: char) -> PyResult<i64> {
+fn as_int_for_format(interp: &mut Interp, v: &Value, conv: char) -> PyResult<Value> {
     match v {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(*b as i64),
+        Value::Int(_) | Value::BigInt(_) => Ok(v.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) if matches!(conv, 'd' | 'i' | 'u') => {
-            if !f.is_finite() {
-                return Err(Exc::new("OverflowError", "cannot convert float infinity to integer"));
+            if f.is_nan() {
+                return Err(Exc::value_error("cannot convert float NaN to integer"));
             }
-            Ok(f.trunc() as i64)
+            super::int::from_f64_trunc(*f)
         }
         Value::Object(o) => {
             if let Some(i) = o.to_index(interp)? {
-                return Ok(i);
+                return Ok(Value::Int(i));
             }
             if matches!(conv, 'd' | 'i' | 'u') {
                 if let Some(i) = o.to_int(interp)? {
-                    return Ok(i);
+                    return Ok(Value::Int(i));
                 }
             }
             Err(Exc::type_error(format!("%{conv} format: a real number is required, not {}", o.type_name())))
@@ -671,9 +733,21 @@ fn as_int_for_format(interp: &mut Interp, v: &Value, conv: char) -> PyResult<i64
     }
 }
 
+/// A `*` width or precision of `%`-formatting.
+fn star_arg(interp: &mut Interp, v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(*b as i64),
+        Value::BigInt(_) => Err(Exc::new("OverflowError", "Python int too large to convert to C int")),
+        Value::Object(o) => o.to_index(interp)?.ok_or_else(|| Exc::type_error("* wants int")),
+        _ => Err(Exc::type_error("* wants int")),
+    }
+}
+
 fn as_float_for_format(interp: &mut Interp, v: &Value) -> PyResult<f64> {
     match v {
         Value::Int(i) => Ok(*i as f64),
+        Value::BigInt(b) => super::int::to_f64(b),
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::Float(f) => Ok(*f),
         Value::Object(o) => match o.to_float(interp)? {
@@ -751,7 +825,7 @@ pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<
         }
         if i < cs.len() && cs[i] == '*' {
             let w = take(&mut next_arg)?;
-            let w = as_int_for_format(interp, &w, 'd')?;
+            let w = star_arg(interp, &w)?;
             if w < 0 {
                 spec.align = Some('<');
             }
@@ -770,7 +844,7 @@ pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<
             i += 1;
             if i < cs.len() && cs[i] == '*' {
                 let p = take(&mut next_arg)?;
-                spec.precision = Some(as_int_for_format(interp, &p, 'd')?.max(0) as usize);
+                spec.precision = Some(star_arg(interp, &p)?.max(0) as usize);
                 i += 1;
             } else {
                 let ps = i;
@@ -813,14 +887,14 @@ pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<
                 let mut s = spec.clone();
                 s.ty = Some('d');
                 s.precision = None;
-                format_int(n, &s)?
+                format_int_value(&n, &s)?
             }
             'x' | 'X' | 'o' => {
                 let n = as_int_for_format(interp, &v, conv)?;
                 let mut s = spec.clone();
                 s.ty = Some(conv);
                 s.precision = None;
-                format_int(n, &s)?
+                format_int_value(&n, &s)?
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = as_float_for_format(interp, &v)?;
@@ -852,6 +926,7 @@ pub fn percent_format(interp: &mut Interp, fmt: &str, args: &Value) -> PyResult<
                         .filter(|_| *n >= 0)
                         .ok_or_else(|| Exc::new("OverflowError", "%c arg not in range(0x110000)"))?
                         .to_string(),
+                    Value::BigInt(_) => return Err(Exc::new("OverflowError", "%c arg not in range(0x110000)")),
                     _ => return Err(Exc::type_error("%c requires int or char")),
                 };
                 let mut s = spec.clone();

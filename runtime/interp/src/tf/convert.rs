@@ -15,6 +15,8 @@ use crate::exc::{Exc, PyResult};
 use crate::tf::ndarray::NdArray;
 use crate::tf::tensor::EagerTensor;
 use crate::tf::variable::Variable;
+use crate::tf::symbolic::SymbolicTensor;
+use crate::tf::trace::TV;
 use crate::value::Value;
 use tfjit_tensor::format::py_float_repr;
 use tfjit_tensor::{Data, DType, Tensor};
@@ -344,48 +346,161 @@ fn cast_i(t: &Tensor, i: usize) -> i64 {
     }
 }
 
+/// The tensor-like of a TF tensor or variable: eager tensors, symbolic
+/// tensors, and variables (read: inside a trace a `ReadVariableOp`).
+pub fn tv_of(v: &Value) -> PyResult<Option<TV>> {
+    if let Some(t) = v.downcast::<EagerTensor>() {
+        return Ok(Some(TV::E(t.t.clone())));
+    }
+    if let Some(s) = v.downcast::<SymbolicTensor>() {
+        return Ok(Some(TV::S(s.s.clone())));
+    }
+    if let Some(var) = v.downcast::<Variable>() {
+        return var.read_tv().map(Some);
+    }
+    Ok(None)
+}
+
+/// The value of `v` if known without running anything: an eager tensor,
+/// variable or array (`tensor_of`), or a symbolic `Const`.
+pub fn const_of(v: &Value) -> Option<Tensor> {
+    if let Some(t) = tensor_of(v) {
+        return Some(t);
+    }
+    v.downcast::<SymbolicTensor>().and_then(|s| TV::S(s.s.clone()).const_value())
+}
+
+fn tv_repr(t: &TV) -> String {
+    match t {
+        TV::E(t) => tfjit_tensor::format::tensor_repr(t),
+        TV::S(s) => crate::tf::symbolic::sym_repr(s),
+    }
+}
+
+/// [`convert`] for any value, keeping symbolic tensors symbolic.
+pub fn convert_tv(v: &Value, dtype: Option<DType>, mode: Mode) -> PyResult<TV> {
+    if let Some(t) = tv_of(v)? {
+        return match dtype {
+            Some(d) if d != t.dtype() => Err(match mode {
+                Mode::Constant => Exc::type_error(format!(
+                    "Expected tensor {} with dtype tf.{}, but got dtype tf.{}.",
+                    match &t {
+                        TV::E(e) => tfjit_tensor::format::ndarray_str(e),
+                        TV::S(s) => crate::tf::symbolic::sym_str(s),
+                    },
+                    d.name(),
+                    t.dtype().name()
+                )),
+                Mode::Convert => Exc::value_error(format!(
+                    "Tensor conversion requested dtype {} for Tensor with dtype {}: {}",
+                    d.name(),
+                    t.dtype().name(),
+                    tv_repr(&t)
+                )),
+            }),
+            _ => Ok(t),
+        };
+    }
+    if has_symbolic(v) {
+        return pack_symbolic(v, dtype);
+    }
+    Ok(TV::E(convert(v, dtype, mode)?))
+}
+
+/// Whether a (nested) list/tuple holds a symbolic tensor (or a variable in a trace).
+fn has_symbolic(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.borrow().iter().any(has_symbolic),
+        Value::Tuple(t) => t.iter().any(has_symbolic),
+        _ => v.downcast::<SymbolicTensor>().is_some() || (crate::tf::trace::tracing() && v.downcast::<Variable>().is_some()),
+    }
+}
+
+/// A nested list with symbolic tensors inside becomes a `Pack` of its
+/// elements, as TF's `_autopacking_conversion_function` does.
+fn pack_symbolic(v: &Value, dtype: Option<DType>) -> PyResult<TV> {
+    let items: Vec<Value> = match v {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        _ => return convert_tv(v, dtype, Mode::Convert),
+    };
+    let mut d = dtype;
+    if d.is_none() {
+        for it in &items {
+            if let Some(t) = tv_of(it)? {
+                d = Some(t.dtype());
+                break;
+            }
+        }
+    }
+    let mut parts = Vec::with_capacity(items.len());
+    for it in &items {
+        parts.push(match (it, d) {
+            (Value::List(_) | Value::Tuple(_), _) => pack_symbolic(it, d)?,
+            (_, Some(dd)) => convert_to(it, dd, true)?,
+            (_, None) => convert_tv(it, None, Mode::Convert)?,
+        });
+    }
+    let dt = parts.first().map_or(DType::Float32, |p| p.dtype());
+    let refs: Vec<&TV> = parts.iter().collect();
+    crate::tf::trace::op1_named(
+        "packed",
+        "Pack",
+        &refs,
+        tfjit_tensor::attrs![
+            ("T", tfjit_tensor::Attr::Type(dt)),
+            ("N", tfjit_tensor::Attr::Int(parts.len() as i64)),
+            ("axis", tfjit_tensor::Attr::Int(0))
+        ],
+    )
+}
+
 /// Convert an op input: tensors and variables as they are; Python values to
 /// `dtype`. `strict` (most ops): a value that does not convert raises TF's
 /// TypeError; otherwise (`+`, `tf.add`: a dtype *hint*) it is converted with
 /// its own dtype and the op reports the mismatch.
-pub fn convert_to(v: &Value, dtype: DType, strict: bool) -> PyResult<Tensor> {
-    if let Some(t) = tf_tensor_of(v) {
+pub fn convert_to(v: &Value, dtype: DType, strict: bool) -> PyResult<TV> {
+    if let Some(t) = tv_of(v)? {
         return Ok(t);
     }
+    if has_symbolic(v) {
+        return pack_symbolic(v, Some(dtype));
+    }
     match convert(v, Some(dtype), Mode::Convert) {
-        Ok(t) => Ok(t),
-        Err(e) if !strict && e.is("TypeError") => convert(v, None, Mode::Convert),
+        Ok(t) => Ok(TV::E(t)),
+        Err(e) if !strict && e.is("TypeError") => convert(v, None, Mode::Convert).map(TV::E),
         Err(e) => Err(e),
     }
+}
+
+fn first_dtype(values: &[&Value]) -> PyResult<Option<DType>> {
+    for v in values {
+        if v.downcast::<EagerTensor>().is_some() || v.downcast::<SymbolicTensor>().is_some() || v.downcast::<Variable>().is_some() {
+            return Ok(tv_of(v)?.map(|t| t.dtype()));
+        }
+    }
+    Ok(None)
 }
 
 /// TF's `args_to_matching_eager`: the dtype is that of the first tensor or
 /// variable among `values`, else of the first value converted on its own;
 /// every other value is converted to it.
-pub fn matching(values: &[&Value]) -> PyResult<Vec<Tensor>> {
-    let mut dtype = values.iter().find_map(|v| tf_tensor_of(v).map(|t| t.dtype()));
-    let mut out = Vec::with_capacity(values.len());
-    for v in values {
-        let t = match dtype {
-            Some(d) => convert_to(v, d, true)?,
-            None => convert(v, None, Mode::Convert)?,
-        };
-        if dtype.is_none() {
-            dtype = Some(t.dtype());
-        }
-        out.push(t);
-    }
-    Ok(out)
+pub fn matching(values: &[&Value]) -> PyResult<Vec<TV>> {
+    matching_with(values, true)
 }
 
 /// Like [`matching`], but with a dtype hint (as `tf.add` converts).
-pub fn matching_hint(values: &[&Value]) -> PyResult<Vec<Tensor>> {
-    let mut dtype = values.iter().find_map(|v| tf_tensor_of(v).map(|t| t.dtype()));
+pub fn matching_hint(values: &[&Value]) -> PyResult<Vec<TV>> {
+    matching_with(values, false)
+}
+
+fn matching_with(values: &[&Value], strict: bool) -> PyResult<Vec<TV>> {
+    let mut dtype = first_dtype(values)?;
     let mut out = Vec::with_capacity(values.len());
     for v in values {
         let t = match dtype {
-            Some(d) => convert_to(v, d, false)?,
-            None => convert(v, None, Mode::Convert)?,
+            Some(d) => convert_to(v, d, strict)?,
+            None => convert_tv(v, None, Mode::Convert)?,
         };
         if dtype.is_none() {
             dtype = Some(t.dtype());
@@ -396,6 +511,6 @@ pub fn matching_hint(values: &[&Value]) -> PyResult<Vec<Tensor>> {
 }
 
 /// Convert one op input with no dtype constraint.
-pub fn to_tensor(v: &Value) -> PyResult<Tensor> {
-    convert(v, None, Mode::Convert)
+pub fn to_tensor(v: &Value) -> PyResult<TV> {
+    convert_tv(v, None, Mode::Convert)
 }

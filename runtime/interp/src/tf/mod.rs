@@ -9,6 +9,7 @@
 //! (`tf.Module`), `errors.rs` (`tf.errors`), `unsupported.rs` (features not
 //! there yet), `util.rs` (helpers).
 
+pub mod concrete;
 pub mod convert;
 pub mod dtypes;
 pub mod errors;
@@ -20,7 +21,10 @@ pub mod ops_math;
 pub mod print;
 pub mod shape;
 pub mod slicing;
+pub mod spec;
+pub mod symbolic;
 pub mod tensor;
+pub mod trace;
 pub mod unsupported;
 pub mod util;
 pub mod variable;
@@ -74,6 +78,23 @@ fn add_dtypes(m: &Rc<Module>) {
     m.set("DType", dtypes::dtype_class());
 }
 
+/// Makes every function of `m` honour `name=`: inside a trace, the ops it
+/// creates are named after it (`tf.add(x, y, name="total")`).
+fn name_kwarg_wrappers(m: &Rc<Module>) {
+    let entries: Vec<(crate::value::Str, Value)> = m.attrs.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    for (k, v) in entries {
+        let Value::Builtin(b) = v else { continue };
+        let inner = b.clone();
+        m.set(&k, Builtin::value(&b.name, move |interp, mut args| {
+            let name = match args.take_kw("name") {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            trace::with_op_name(name, || (inner.func)(interp, args))
+        }));
+    }
+}
+
 /// Build the `tensorflow` module (called on `import tensorflow as tf`).
 pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     let tf = Module::new("tensorflow");
@@ -91,6 +112,9 @@ pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     let linalg = Module::new("tensorflow.linalg");
     ops_math::register(&tf, &math, &nn, &linalg);
     ops_array::register(&tf, &linalg);
+    for m in [&tf, &math, &nn, &linalg] {
+        name_kwarg_wrappers(m);
+    }
     tf.set("math", Value::Module(math));
     tf.set("nn", Value::Module(nn));
     tf.set("linalg", Value::Module(linalg));
@@ -105,7 +129,7 @@ pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     tf.set("function", Builtin::value("function", function::tf_function));
     tf.set("executing_eagerly", Builtin::value("executing_eagerly", |_i, args| {
         args.bind("executing_eagerly", [], 0)?;
-        Ok(Value::Bool(true))
+        Ok(Value::Bool(!trace::tracing()))
     }));
     let config = Module::new("tensorflow.config");
     config.set("run_functions_eagerly", Builtin::value("run_functions_eagerly", function::run_functions_eagerly));

@@ -6,7 +6,7 @@ use crate::exc::{Exc, PyResult};
 use crate::interp::Interp;
 use crate::tf::convert::{convert, cast_tensor, tensor_of, Mode};
 use crate::tf::tensor::{binop_tensors, py_scalar, tensor_to_float, tensor_to_index, tensor_to_int, TensorIter};
-use crate::tf::util::{int_list, int_tuple, method, op1};
+use crate::tf::util::{eager_op1, int_list, int_tuple, method};
 use crate::value::{BinOp, CmpOp, HashKey, Object, UnaryOp, Value};
 use std::any::Any;
 use tfjit_tensor::{attrs, Attr, DType, Tensor};
@@ -90,7 +90,7 @@ fn np_binary(x: &Tensor, op: BinOp, other: &Value, reflected: bool) -> PyResult<
     let r = match op {
         BinOp::TrueDiv => {
             let (a, b) = if a.dtype().is_float() { (a, b) } else { (cast_tensor(&a, DType::Float64), cast_tensor(&b, DType::Float64)) };
-            op1("RealDiv", &[&a, &b], attrs![("T", Attr::Type(a.dtype()))])?
+            eager_op1("RealDiv", &[&a, &b], attrs![("T", Attr::Type(a.dtype()))])?
         }
         BinOp::Add if a.dtype().is_bool() => binop_tensors(BinOp::Or, &a, &b)?,
         BinOp::Mul if a.dtype().is_bool() => binop_tensors(BinOp::And, &a, &b)?,
@@ -119,7 +119,7 @@ fn np_compare(x: &Tensor, op: CmpOp, other: &Value, reflected: bool) -> PyResult
         CmpOp::Gt => "Greater",
         CmpOp::Ge => "GreaterEqual",
     };
-    Ok(Some(np_value(op1(name, &[&a, &b], attrs![("T", Attr::Type(a.dtype())), ("incompatible_shape_error", Attr::Bool(true))])?)))
+    Ok(Some(np_value(eager_op1(name, &[&a, &b], attrs![("T", Attr::Type(a.dtype())), ("incompatible_shape_error", Attr::Bool(true))])?)))
 }
 
 /// Nested Python lists of the elements (`tolist()`): float32 values become
@@ -254,9 +254,9 @@ impl Object for NdArray {
         let x = &self.t;
         Ok(Some(np_value(match op {
             UnaryOp::Pos => x.clone(),
-            UnaryOp::Neg => op1("Neg", &[x], attrs![("T", Attr::Type(x.dtype()))])?,
-            UnaryOp::Invert if x.dtype().is_bool() => op1("LogicalNot", &[x], attrs![])?,
-            UnaryOp::Invert => op1("Invert", &[x], attrs![("T", Attr::Type(x.dtype()))])?,
+            UnaryOp::Neg => eager_op1("Neg", &[x], attrs![("T", Attr::Type(x.dtype()))])?,
+            UnaryOp::Invert if x.dtype().is_bool() => eager_op1("LogicalNot", &[x], attrs![])?,
+            UnaryOp::Invert => eager_op1("Invert", &[x], attrs![("T", Attr::Type(x.dtype()))])?,
         })))
     }
     fn compare(&self, _this: &Value, op: CmpOp, other: &Value, reflected: bool, _interp: &mut Interp) -> PyResult<Option<Value>> {
@@ -287,7 +287,9 @@ impl Object for NdArray {
             return Err(Exc::index_error("invalid index to scalar variable."));
         }
         check_int_indices(&self.t, key)?;
-        Ok(Some(np_value(crate::tf::slicing::slice_tensor(&self.t, key, interp)?)))
+        let t = crate::tf::trace::outside_traces(|| crate::tf::slicing::slice_tensor(&crate::tf::trace::TV::E(self.t.clone()), key, interp))?;
+        let t = t.eager().cloned().ok_or_else(|| Exc::runtime_error("eager slice produced a symbolic tensor"))?;
+        Ok(Some(np_value(t)))
     }
     fn iter(&self, _this: &Value, _interp: &mut Interp) -> PyResult<Option<Value>> {
         if self.t.rank() == 0 {
@@ -324,7 +326,7 @@ fn transpose(t: &Tensor) -> PyResult<Tensor> {
     }
     let perm: Vec<i32> = (0..t.rank() as i32).rev().collect();
     let p = Tensor::vec_i32(perm);
-    op1("Transpose", &[t, &p], attrs![("T", Attr::Type(t.dtype())), ("Tperm", Attr::Type(DType::Int32))])
+    eager_op1("Transpose", &[t, &p], attrs![("T", Attr::Type(t.dtype())), ("Tperm", Attr::Type(DType::Int32))])
 }
 
 impl Object for NpDType {

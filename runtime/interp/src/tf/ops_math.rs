@@ -6,9 +6,10 @@
 use crate::args::Args;
 use crate::exc::{Exc, PyResult};
 use crate::interp::Interp;
-use crate::tf::convert::{matching, matching_hint, tf_tensor_of, to_tensor};
-use crate::tf::tensor::{cast, matmul, truediv, tensor_binary};
-use crate::tf::util::{bool_arg, int_list, op1, tv};
+use crate::tf::convert::{matching, matching_hint, to_tensor, tv_of};
+use crate::tf::tensor::{cast, matmul, truediv, tv_binary};
+use crate::tf::trace::{op1_named, TV};
+use crate::tf::util::{bool_arg, int_list, op1, tvv};
 use crate::value::{BinOp, Builtin, Module, Value};
 use std::rc::Rc;
 use tfjit_tensor::{attrs, Attr, Attrs, DType, Tensor};
@@ -17,7 +18,7 @@ fn req(v: Option<Value>) -> Value {
     v.unwrap_or(Value::None)
 }
 
-fn t_attr(t: &Tensor) -> Attrs {
+fn t_attr(t: &TV) -> Attrs {
     attrs![("T", Attr::Type(t.dtype()))]
 }
 
@@ -27,10 +28,10 @@ fn unary(py: &'static str, param: &'static str, op: &'static str) -> Value {
         let [x] = args.bind(py, [param], 1)?;
         let x = to_tensor(&req(x))?;
         if op == "Round" && x.dtype().is_int() {
-            return Ok(tv(x));
+            return Ok(tvv(x));
         }
         let a = if op.starts_with("Logical") { attrs![] } else { t_attr(&x) };
-        Ok(tv(op1(op, &[&x], a)?))
+        Ok(tvv(op1(op, &[&x], a)?))
     })
 }
 
@@ -45,7 +46,7 @@ fn binary(py: &'static str, op: &'static str) -> Value {
             "Equal" | "NotEqual" => attrs![("T", Attr::Type(ts[0].dtype())), ("incompatible_shape_error", Attr::Bool(true))],
             _ => t_attr(&ts[0]),
         };
-        Ok(tv(op1(op, &[&ts[0], &ts[1]], a)?))
+        Ok(tvv(op1(op, &[&ts[0], &ts[1]], a)?))
     })
 }
 
@@ -53,7 +54,7 @@ fn binary(py: &'static str, op: &'static str) -> Value {
 fn add(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let [x, y] = args.bind("add", ["x", "y"], 2)?;
     let ts = matching_hint(&[&req(x), &req(y)])?;
-    Ok(tv(op1("AddV2", &[&ts[0], &ts[1]], t_attr(&ts[0]))?))
+    Ok(tvv(op1_named("Add", "AddV2", &[&ts[0], &ts[1]], t_attr(&ts[0]))?))
 }
 
 /// `tf.math.add_n(inputs)`.
@@ -66,7 +67,7 @@ fn add_n(_i: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(Exc::value_error("inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype and shape"));
     };
     if ts.len() == 1 {
-        return Ok(tv(first.clone()));
+        return Ok(tvv(first.clone()));
     }
     if tfjit_tensor::op::lookup("AddN").is_none() {
         // Same sums, pairwise, until the registry has `AddN`.
@@ -74,10 +75,10 @@ fn add_n(_i: &mut Interp, args: Args) -> PyResult<Value> {
         for t in &ts[1..] {
             acc = op1("AddV2", &[&acc, t], t_attr(first))?;
         }
-        return Ok(tv(acc));
+        return Ok(tvv(acc));
     }
-    let tr: Vec<&Tensor> = ts.iter().collect();
-    Ok(tv(op1("AddN", &tr, attrs![("T", Attr::Type(first.dtype())), ("N", Attr::Int(ts.len() as i64))])?))
+    let tr: Vec<&TV> = ts.iter().collect();
+    Ok(tvv(op1("AddN", &tr, attrs![("T", Attr::Type(first.dtype())), ("N", Attr::Int(ts.len() as i64))])?))
 }
 
 /// The items of a list or tuple argument.
@@ -93,35 +94,43 @@ pub fn seq(v: &Value) -> PyResult<Vec<Value>> {
 fn divide(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let [x, y] = args.bind("divide", ["x", "y"], 2)?;
     let (x, y) = (req(x), req(y));
-    if let Some(t) = tf_tensor_of(&x) {
-        return tensor_binary(&t, BinOp::TrueDiv, &y, false).map(|v| v.unwrap_or(Value::None));
+    if let Some(t) = tv_of(&x)? {
+        return tv_binary(&t, BinOp::TrueDiv, &y, false).map(|v| v.unwrap_or(Value::None));
     }
-    if let Some(t) = tf_tensor_of(&y) {
-        return tensor_binary(&t, BinOp::TrueDiv, &x, true).map(|v| v.unwrap_or(Value::None));
+    if let Some(t) = tv_of(&y)? {
+        return tv_binary(&t, BinOp::TrueDiv, &x, true).map(|v| v.unwrap_or(Value::None));
     }
     let xt = to_tensor(&x)?;
-    tensor_binary(&xt, BinOp::TrueDiv, &y, false).map(|v| v.unwrap_or(Value::None))
+    tv_binary(&xt, BinOp::TrueDiv, &y, false).map(|v| v.unwrap_or(Value::None))
 }
 
 /// `tf.truediv(x, y)`: y converts with x's dtype as a hint; ints go through float64.
 fn truediv_fn(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let [x, y] = args.bind("truediv", ["x", "y"], 2)?;
     let ts = matching_hint(&[&req(x), &req(y)])?;
-    Ok(tv(truediv(&ts[0], &ts[1])?))
+    Ok(tvv(truediv(&ts[0], &ts[1])?))
 }
 
-/// All axes of a tensor, as TF passes them for `axis=None`.
-fn axes_tensor(x: &Tensor, axis: &Option<Value>) -> PyResult<Tensor> {
+/// All axes of a tensor, as TF passes them for `axis=None` (a `Range`
+/// over the rank when the rank is only known at run time).
+fn axes_tensor(x: &TV, axis: &Option<Value>) -> PyResult<TV> {
     match axis {
-        None | Some(Value::None) => Ok(Tensor::vec_i32((0..x.rank() as i32).collect())),
+        None | Some(Value::None) => match x.rank() {
+            Some(r) => Ok(TV::E(Tensor::vec_i32((0..r as i32).collect()))),
+            None => {
+                let rank = op1("Rank", &[x], attrs![("T", Attr::Type(x.dtype()))])?;
+                let (z, o) = (TV::E(Tensor::scalar_i32(0)), TV::E(Tensor::scalar_i32(1)));
+                op1("Range", &[&z, &rank, &o], attrs![("Tidx", Attr::Type(DType::Int32))])
+            }
+        },
         Some(v) => {
-            if let Some(t) = tf_tensor_of(v) {
+            if let Some(t) = tv_of(v)? {
                 return Ok(t);
             }
             let l = int_list(v, "axis")?;
             match v {
-                Value::List(_) | Value::Tuple(_) => Ok(crate::tf::util::int_vec(&l)),
-                _ => Ok(crate::tf::util::int_scalar(l.first().copied().unwrap_or(0))),
+                Value::List(_) | Value::Tuple(_) => Ok(TV::E(crate::tf::util::int_vec(&l))),
+                _ => Ok(TV::E(crate::tf::util::int_scalar(l.first().copied().unwrap_or(0)))),
             }
         }
     }
@@ -133,12 +142,12 @@ fn reduction(py: &'static str, op: &'static str) -> Value {
         let [x, axis, keepdims] = args.bind(py, ["input_tensor", "axis", "keepdims"], 1)?;
         let x = to_tensor(&req(x))?;
         let keep = bool_arg(&keepdims, false, interp)?;
-        Ok(tv(reduce(op, &x, &axis, keep)?))
+        Ok(tvv(reduce(op, &x, &axis, keep)?))
     })
 }
 
 /// Run reduction op `op` over `axis` (None = all axes).
-pub fn reduce(op: &str, x: &Tensor, axis: &Option<Value>, keep: bool) -> PyResult<Tensor> {
+pub fn reduce(op: &str, x: &TV, axis: &Option<Value>, keep: bool) -> PyResult<TV> {
     let axes = axes_tensor(x, axis)?;
     let mut a = attrs![("keep_dims", Attr::Bool(keep)), ("Tidx", Attr::Type(axes.dtype()))];
     if !matches!(op, "Any" | "All") {
@@ -153,11 +162,14 @@ fn arg_reduce(py: &'static str, op: &'static str) -> Value {
         let [x, axis, out] = args.bind(py, ["input", "axis", "output_type"], 1)?;
         let x = to_tensor(&req(x))?;
         let axis = match &axis {
-            None | Some(Value::None) => Tensor::scalar_i32(0),
-            Some(v) => tf_tensor_of(v).map_or_else(|| crate::tf::util::index_of(v, "axis").map(crate::tf::util::int_scalar), Ok)?,
+            None | Some(Value::None) => TV::E(Tensor::scalar_i32(0)),
+            Some(v) => match tv_of(v)? {
+                Some(t) => t,
+                None => TV::E(crate::tf::util::int_scalar(crate::tf::util::index_of(v, "axis")?)),
+            },
         };
         let out = crate::tf::dtypes::opt_dtype(&out, interp)?.unwrap_or(DType::Int64);
-        Ok(tv(op1(
+        Ok(tvv(op1(
             op,
             &[&x, &axis],
             attrs![("T", Attr::Type(x.dtype())), ("Tidx", Attr::Type(axis.dtype())), ("output_type", Attr::Type(out))],
@@ -170,8 +182,8 @@ fn cumsum(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [x, axis, exclusive, reverse] = args.bind("cumsum", ["x", "axis", "exclusive", "reverse"], 1)?;
     let x = to_tensor(&req(x))?;
     let axis = crate::tf::util::opt_index(&axis, "axis")?.unwrap_or(0);
-    let a = crate::tf::util::int_scalar(axis);
-    Ok(tv(op1(
+    let a = TV::E(crate::tf::util::int_scalar(axis));
+    Ok(tvv(op1(
         "Cumsum",
         &[&x, &a],
         attrs![
@@ -193,7 +205,7 @@ fn matmul_fn(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let ts = matching(&[&req(a), &req(b)])?;
     let ta = bool_arg(&ta, false, interp)? || bool_arg(&aa, false, interp)?;
     let tb = bool_arg(&tb, false, interp)? || bool_arg(&ab, false, interp)?;
-    Ok(tv(matmul(&ts[0], &ts[1], ta, tb)?))
+    Ok(tvv(matmul(&ts[0], &ts[1], ta, tb)?))
 }
 
 /// `tf.where(condition, x=None, y=None)`.
@@ -202,11 +214,11 @@ fn where_fn(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let c = to_tensor(&req(c))?;
     match (x, y) {
         (None | Some(Value::None), None | Some(Value::None)) => {
-            Ok(tv(op1("Where", &[&c], attrs![("T", Attr::Type(c.dtype()))])?))
+            Ok(tvv(op1("Where", &[&c], attrs![("T", Attr::Type(c.dtype()))])?))
         }
         (Some(x), Some(y)) if !x.is_none() && !y.is_none() => {
             let ts = matching(&[&x, &y])?;
-            Ok(tv(op1("SelectV2", &[&c, &ts[0], &ts[1]], t_attr(&ts[0]))?))
+            Ok(tvv(op1("SelectV2", &[&c, &ts[0], &ts[1]], t_attr(&ts[0]))?))
         }
         _ => Err(Exc::value_error("x and y must both be non-None or both be None.")),
     }
@@ -214,8 +226,8 @@ fn where_fn(_i: &mut Interp, args: Args) -> PyResult<Value> {
 
 /// Apply a last-axis op (`Softmax`, `LogSoftmax`) along `axis`, swapping
 /// that axis to the end and back as TF's `_wrap_2d_function` does.
-fn last_axis_op(op: &str, x: &Tensor, axis: Option<i64>) -> PyResult<Tensor> {
-    let r = x.rank() as i64;
+fn last_axis_op(op: &str, x: &TV, axis: Option<i64>) -> PyResult<TV> {
+    let r = x.known_rank(op)? as i64;
     let axis = axis.unwrap_or(-1);
     let ax = if axis < 0 { axis + r } else { axis };
     if r == 0 || ax == r - 1 {
@@ -229,7 +241,7 @@ fn last_axis_op(op: &str, x: &Tensor, axis: Option<i64>) -> PyResult<Tensor> {
     }
     let mut perm: Vec<i32> = (0..r as i32).collect();
     perm.swap(ax as usize, (r - 1) as usize);
-    let p = Tensor::vec_i32(perm);
+    let p = TV::E(Tensor::vec_i32(perm));
     let pa = || attrs![("T", Attr::Type(x.dtype())), ("Tperm", Attr::Type(DType::Int32))];
     let xt = op1("Transpose", &[x, &p], pa())?;
     let y = op1(op, &[&xt], t_attr(&xt))?;
@@ -241,7 +253,7 @@ fn softmax_like(py: &'static str, op: &'static str) -> Value {
         let [x, axis] = args.bind(py, ["logits", "axis"], 1)?;
         let x = to_tensor(&req(x))?;
         let axis = crate::tf::util::opt_index(&axis, "axis")?;
-        Ok(tv(last_axis_op(op, &x, axis)?))
+        Ok(tvv(last_axis_op(op, &x, axis)?))
     })
 }
 
@@ -253,22 +265,22 @@ fn leaky_relu(_i: &mut Interp, args: Args) -> PyResult<Value> {
         None => 0.2,
         Some(v) => crate::tf::util::float_of(&v, "alpha")?,
     };
-    Ok(tv(op1("LeakyRelu", &[&x], attrs![("T", Attr::Type(x.dtype())), ("alpha", Attr::Float(alpha))])?))
+    Ok(tvv(op1("LeakyRelu", &[&x], attrs![("T", Attr::Type(x.dtype())), ("alpha", Attr::Float(alpha))])?))
 }
 
 /// `tf.clip_by_value(t, clip_value_min, clip_value_max)` = maximum(minimum(t, max), min).
 fn clip_by_value(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let [t, lo, hi] = args.bind("clip_by_value", ["t", "clip_value_min", "clip_value_max"], 3)?;
     let t = to_tensor(&req(t))?;
-    let tv_ = Value::object(crate::tf::tensor::EagerTensor::new(t.clone()));
+    let tv_ = tvv(t.clone());
     let m = matching(&[&tv_, &req(hi)])?;
     let t_min = op1("Minimum", &[&m[0], &m[1]], t_attr(&m[0]))?;
-    let tm = Value::object(crate::tf::tensor::EagerTensor::new(t_min));
+    let tm = tvv(t_min);
     let m = matching(&[&tm, &req(lo)])?;
-    Ok(tv(op1("Maximum", &[&m[0], &m[1]], t_attr(&m[0]))?))
+    Ok(tvv(op1("Maximum", &[&m[0], &m[1]], t_attr(&m[0]))?))
 }
 
-fn squeeze_axes(x: &Tensor, axes: &[i64]) -> PyResult<Tensor> {
+fn squeeze_axes(x: &TV, axes: &[i64]) -> PyResult<TV> {
     op1("Squeeze", &[x], attrs![("T", Attr::Type(x.dtype())), ("squeeze_dims", Attr::Ints(axes.to_vec()))])
 }
 
@@ -304,22 +316,22 @@ fn norm(interp: &mut Interp, args: Args) -> PyResult<Value> {
             if p <= 0.0 {
                 return Err(Exc::value_error(format!("'ord' must be a supported vector norm, got {other}")));
             }
-            let pt = crate::tf::convert::convert(&Value::Float(p), Some(x.dtype()), crate::tf::convert::Mode::Convert)?;
+            let pt = TV::E(crate::tf::convert::convert(&Value::Float(p), Some(x.dtype()), crate::tf::convert::Mode::Convert)?);
             let a = abs()?;
             let powd = op1("Pow", &[&a, &pt], t_attr(&a))?;
             let s = reduce("Sum", &powd, &axis, true)?;
-            let inv = crate::tf::convert::convert(&Value::Float(1.0 / p), Some(x.dtype()), crate::tf::convert::Mode::Convert)?;
+            let inv = TV::E(crate::tf::convert::convert(&Value::Float(1.0 / p), Some(x.dtype()), crate::tf::convert::Mode::Convert)?);
             op1("Pow", &[&s, &inv], t_attr(&s))?
         }
     };
     if keep {
-        return Ok(tv(r));
+        return Ok(tvv(r));
     }
     let axes: Vec<i64> = match &axis {
         None | Some(Value::None) => vec![],
         Some(v) => int_list(v, "axis")?,
     };
-    Ok(tv(squeeze_axes(&r, &axes)?))
+    Ok(tvv(squeeze_axes(&r, &axes)?))
 }
 
 /// `tf.clip_by_norm(t, clip_norm, axes=None)`, composed as TF composes it.
@@ -330,7 +342,7 @@ fn clip_by_norm(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let ta = t_attr(&t);
     let sq = op1("Mul", &[&t, &t], ta.clone())?;
     let l2sum = reduce("Sum", &sq, &axes, true)?;
-    let zero = crate::tf::convert::cast_tensor(&Tensor::scalar_f64(0.0), t.dtype());
+    let zero = TV::E(crate::tf::convert::cast_tensor(&Tensor::scalar_f64(0.0), t.dtype()));
     let pred = op1("Greater", &[&l2sum, &zero], ta.clone())?;
     let ones = op1("OnesLike", &[&l2sum], ta.clone())?;
     let safe = op1("SelectV2", &[&pred, &l2sum, &ones], ta.clone())?;
@@ -338,14 +350,14 @@ fn clip_by_norm(_i: &mut Interp, args: Args) -> PyResult<Value> {
     let l2norm = op1("SelectV2", &[&pred, &sqrt, &l2sum], ta.clone())?;
     let inter = op1("Mul", &[&t, &clip], ta.clone())?;
     let den = op1("Maximum", &[&l2norm, &clip], ta)?;
-    Ok(tv(truediv(&inter, &den)?))
+    Ok(tvv(truediv(&inter, &den)?))
 }
 
 /// `tf.linalg.solve(matrix, rhs, adjoint=False)`.
 fn solve(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [m, rhs, adj] = args.bind("solve", ["matrix", "rhs", "adjoint"], 2)?;
     let ts = matching(&[&req(m), &req(rhs)])?;
-    Ok(tv(op1(
+    Ok(tvv(op1(
         "MatrixSolve",
         &[&ts[0], &ts[1]],
         attrs![("T", Attr::Type(ts[0].dtype())), ("adjoint", Attr::Bool(bool_arg(&adj, false, interp)?))],
@@ -367,8 +379,8 @@ fn einsum(_i: &mut Interp, mut args: Args) -> PyResult<Value> {
     let Some(first) = ts.first() else {
         return Err(Exc::value_error("einsum requires at least one input"));
     };
-    let refs: Vec<&Tensor> = ts.iter().collect();
-    Ok(tv(op1(
+    let refs: Vec<&TV> = ts.iter().collect();
+    Ok(tvv(op1(
         "Einsum",
         &refs,
         attrs![("T", Attr::Type(first.dtype())), ("N", Attr::Int(ts.len() as i64)), ("equation", Attr::Str(eq.to_string()))],
@@ -380,7 +392,7 @@ pub fn cast_fn(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [x, dtype] = args.bind("cast", ["x", "dtype"], 2)?;
     let x = to_tensor(&req(x))?;
     let d = crate::tf::dtypes::as_dtype(&req(dtype), interp)?;
-    Ok(tv(cast(&x, d)?))
+    Ok(tvv(cast(&x, d)?))
 }
 
 /// Populate `tf` (top level), `tf.math`, `tf.nn` and `tf.linalg`.

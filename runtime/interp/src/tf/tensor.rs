@@ -4,11 +4,12 @@
 
 use crate::exc::{Exc, PyResult};
 use crate::interp::Interp;
-use crate::tf::convert::{convert_to, tensor_of, tf_tensor_of};
+use crate::tf::convert::{convert_to, tensor_of};
 use crate::tf::dtypes::dtype_value;
 use crate::tf::ndarray::NdArray;
 use crate::tf::shape::shape_value;
-use crate::tf::util::{method, op1, tv};
+use crate::tf::trace::{op1, op1_named, TV};
+use crate::tf::util::{method, tv, tvv};
 use crate::value::{BinOp, CmpOp, HashKey, Object, UnaryOp, Value};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -165,7 +166,11 @@ pub fn broadcastable(a: &[usize], b: &[usize]) -> bool {
 
 /// TF's `x / y` (`_truediv_python3`): same dtype required; integers are
 /// cast to float64 first; then `RealDiv`.
-pub fn truediv(x: &Tensor, y: &Tensor) -> PyResult<Tensor> {
+pub fn truediv(x: &TV, y: &TV) -> PyResult<TV> {
+    truediv_named("truediv", x, y)
+}
+
+fn truediv_named(hint: &str, x: &TV, y: &TV) -> PyResult<TV> {
     if x.dtype() != y.dtype() {
         return Err(Exc::type_error(format!(
             "`x` and `y` must have the same dtype, got tf.{} != tf.{}.",
@@ -176,13 +181,13 @@ pub fn truediv(x: &Tensor, y: &Tensor) -> PyResult<Tensor> {
     if x.dtype().is_int() {
         let cx = cast(x, DType::Float64)?;
         let cy = cast(y, DType::Float64)?;
-        return op1("RealDiv", &[&cx, &cy], attrs![("T", Attr::Type(DType::Float64))]);
+        return op1_named(hint, "RealDiv", &[&cx, &cy], attrs![("T", Attr::Type(DType::Float64))]);
     }
-    op1("RealDiv", &[x, y], attrs![("T", Attr::Type(x.dtype()))])
+    op1_named(hint, "RealDiv", &[x, y], attrs![("T", Attr::Type(x.dtype()))])
 }
 
 /// `tf.cast` via the `Cast` op.
-pub fn cast(x: &Tensor, d: DType) -> PyResult<Tensor> {
+pub fn cast(x: &TV, d: DType) -> PyResult<TV> {
     if x.dtype() == d {
         return Ok(x.clone());
     }
@@ -190,15 +195,21 @@ pub fn cast(x: &Tensor, d: DType) -> PyResult<Tensor> {
 }
 
 /// `tf.matmul(a, b)`: `MatMul` for matrices, `BatchMatMulV2` above rank 2.
-pub fn matmul(a: &Tensor, b: &Tensor, ta: bool, tb: bool) -> PyResult<Tensor> {
-    if a.rank() > 2 || b.rank() > 2 {
-        return op1(
+pub fn matmul(a: &TV, b: &TV, ta: bool, tb: bool) -> PyResult<TV> {
+    matmul_named("MatMul", a, b, ta, tb)
+}
+
+fn matmul_named(hint: &str, a: &TV, b: &TV, ta: bool, tb: bool) -> PyResult<TV> {
+    if a.rank().is_none_or(|r| r > 2) || b.rank().is_none_or(|r| r > 2) {
+        return op1_named(
+            hint,
             "BatchMatMulV2",
             &[a, b],
             attrs![("T", Attr::Type(a.dtype())), ("adj_x", Attr::Bool(ta)), ("adj_y", Attr::Bool(tb))],
         );
     }
-    op1(
+    op1_named(
+        hint,
         "MatMul",
         &[a, b],
         attrs![("T", Attr::Type(a.dtype())), ("transpose_a", Attr::Bool(ta)), ("transpose_b", Attr::Bool(tb))],
@@ -206,37 +217,43 @@ pub fn matmul(a: &Tensor, b: &Tensor, ta: bool, tb: bool) -> PyResult<Tensor> {
 }
 
 /// Run the binary op of Python operator `op` on tensors `x`, `y` (already converted).
-pub fn binop_tensors(op: BinOp, x: &Tensor, y: &Tensor) -> PyResult<Tensor> {
+pub fn binop_tv(op: BinOp, x: &TV, y: &TV) -> PyResult<TV> {
     let t = attrs![("T", Attr::Type(x.dtype()))];
     let logical = x.dtype().is_bool() && y.dtype().is_bool();
     match op {
-        BinOp::Add => op1("AddV2", &[x, y], t),
-        BinOp::Sub => op1("Sub", &[x, y], t),
-        BinOp::Mul => op1("Mul", &[x, y], t),
-        BinOp::TrueDiv => truediv(x, y),
-        BinOp::FloorDiv => op1("FloorDiv", &[x, y], t),
-        BinOp::Mod => op1("FloorMod", &[x, y], t),
-        BinOp::Pow => op1("Pow", &[x, y], t),
-        BinOp::MatMul => matmul(x, y, false, false),
-        BinOp::And if logical => op1("LogicalAnd", &[x, y], attrs![]),
-        BinOp::Or if logical => op1("LogicalOr", &[x, y], attrs![]),
+        BinOp::Add => op1_named("add", "AddV2", &[x, y], t),
+        BinOp::Sub => op1_named("sub", "Sub", &[x, y], t),
+        BinOp::Mul => op1_named("mul", "Mul", &[x, y], t),
+        BinOp::TrueDiv => truediv_named("truediv", x, y),
+        BinOp::FloorDiv => op1_named("floordiv", "FloorDiv", &[x, y], t),
+        BinOp::Mod => op1_named("mod", "FloorMod", &[x, y], t),
+        BinOp::Pow => op1_named("pow", "Pow", &[x, y], t),
+        BinOp::MatMul => matmul_named("matmul", x, y, false, false),
+        BinOp::And if logical => op1_named("and", "LogicalAnd", &[x, y], attrs![]),
+        BinOp::Or if logical => op1_named("or", "LogicalOr", &[x, y], attrs![]),
         BinOp::Xor if logical => {
-            let o = op1("LogicalOr", &[x, y], attrs![])?;
-            let a = op1("LogicalAnd", &[x, y], attrs![])?;
-            let na = op1("LogicalNot", &[&a], attrs![])?;
-            op1("LogicalAnd", &[&o, &na], attrs![])
+            let o = op1_named("xor", "LogicalOr", &[x, y], attrs![])?;
+            let a = op1_named("xor", "LogicalAnd", &[x, y], attrs![])?;
+            let na = op1_named("xor", "LogicalNot", &[&a], attrs![])?;
+            op1_named("xor", "LogicalAnd", &[&o, &na], attrs![])
         }
-        BinOp::And => op1("BitwiseAnd", &[x, y], t),
-        BinOp::Or => op1("BitwiseOr", &[x, y], t),
-        BinOp::Xor => op1("BitwiseXor", &[x, y], t),
+        BinOp::And => op1_named("and", "BitwiseAnd", &[x, y], t),
+        BinOp::Or => op1_named("or", "BitwiseOr", &[x, y], t),
+        BinOp::Xor => op1_named("xor", "BitwiseXor", &[x, y], t),
         BinOp::LShift => op1("LeftShift", &[x, y], t),
         BinOp::RShift => op1("RightShift", &[x, y], t),
     }
 }
 
+/// [`binop_tv`] on eager tensors, always run eagerly (NumPy arrays).
+pub fn binop_tensors(op: BinOp, x: &Tensor, y: &Tensor) -> PyResult<Tensor> {
+    let r = crate::tf::trace::outside_traces(|| binop_tv(op, &TV::E(x.clone()), &TV::E(y.clone())))?;
+    r.eager().cloned().ok_or_else(|| Exc::runtime_error("eager op produced a symbolic tensor"))
+}
+
 /// `x <op> other` (or `other <op> x` when `reflected`) for a TF tensor `x`,
 /// converting the other operand as TF's operator wrappers do.
-pub fn tensor_binary(x: &Tensor, op: BinOp, other: &Value, reflected: bool) -> PyResult<Option<Value>> {
+pub fn tv_binary(x: &TV, op: BinOp, other: &Value, reflected: bool) -> PyResult<Option<Value>> {
     // `+` converts with a dtype hint; everything else (and reflected `+`) strictly.
     let lenient = matches!(op, BinOp::Add | BinOp::TrueDiv) && !reflected;
     let y = match convert_to(other, x.dtype(), !lenient) {
@@ -248,12 +265,12 @@ pub fn tensor_binary(x: &Tensor, op: BinOp, other: &Value, reflected: bool) -> P
             return Err(e);
         }
     };
-    let r = if reflected { binop_tensors(op, &y, x)? } else { binop_tensors(op, x, &y)? };
-    Ok(Some(tv(r)))
+    let r = if reflected { binop_tv(op, &y, x)? } else { binop_tv(op, x, &y)? };
+    Ok(Some(tvv(r)))
 }
 
 /// Rich comparison of a TF tensor with another value.
-pub fn tensor_compare(x: &Tensor, op: CmpOp, other: &Value, reflected: bool) -> PyResult<Option<Value>> {
+pub fn tv_compare(x: &TV, op: CmpOp, other: &Value, reflected: bool) -> PyResult<Option<Value>> {
     if matches!(op, CmpOp::Eq | CmpOp::Ne) && other.is_none() {
         return Ok(Some(Value::Bool(op == CmpOp::Ne)));
     }
@@ -270,8 +287,10 @@ pub fn tensor_compare(x: &Tensor, op: CmpOp, other: &Value, reflected: bool) -> 
     let r = match op {
         CmpOp::Eq | CmpOp::Ne => {
             let name = if op == CmpOp::Eq { "Equal" } else { "NotEqual" };
-            if !broadcastable(a.shape(), b.shape()) {
-                return Ok(Some(tv(Tensor::scalar_bool(op == CmpOp::Ne))));
+            if let (Some(sa), Some(sb)) = (a.known_dims(), b.known_dims()) {
+                if !broadcastable(&sa[..], &sb[..]) {
+                    return Ok(Some(tvv(crate::tf::trace::constant("Const", Tensor::scalar_bool(op == CmpOp::Ne))?)));
+                }
             }
             op1(
                 name,
@@ -284,13 +303,13 @@ pub fn tensor_compare(x: &Tensor, op: CmpOp, other: &Value, reflected: bool) -> 
         CmpOp::Gt => op1("Greater", &[a, b], attrs![("T", Attr::Type(a.dtype()))])?,
         CmpOp::Ge => op1("GreaterEqual", &[a, b], attrs![("T", Attr::Type(a.dtype()))])?,
     };
-    Ok(Some(tv(r)))
+    Ok(Some(tvv(r)))
 }
 
 /// `-x`, `+x`, `~x`.
-pub fn tensor_unary(x: &Tensor, op: UnaryOp) -> PyResult<Option<Value>> {
+pub fn tv_unary(x: &TV, op: UnaryOp) -> PyResult<Option<Value>> {
     let t = attrs![("T", Attr::Type(x.dtype()))];
-    Ok(Some(tv(match op {
+    Ok(Some(tvv(match op {
         UnaryOp::Neg => op1("Neg", &[x], t)?,
         // TF tensors do not define unary `+`.
         UnaryOp::Pos => return Ok(None),
@@ -399,8 +418,9 @@ pub fn common_attr(x: &Tensor, this: &Value, name: &str) -> Option<Value> {
         }),
         "__abs__" => method("__abs__", this, |_i, this, args| {
             args.bind("__abs__", [], 0)?;
-            let t = tf_tensor_of(this).ok_or_else(|| Exc::type_error("not a tensor"))?;
-            Ok(tv(op1("Abs", &[&t], attrs![("T", Attr::Type(t.dtype()))])?))
+            let t = crate::tf::convert::tv_of(this)?.ok_or_else(|| Exc::type_error("not a tensor"))?;
+            let d = t.dtype();
+            Ok(tvv(op1("Abs", &[&t], attrs![("T", Attr::Type(d))])?))
         }),
         _ => return None,
     })
@@ -443,13 +463,13 @@ impl Object for EagerTensor {
         }))
     }
     fn binary_op(&self, _this: &Value, op: BinOp, other: &Value, reflected: bool, _interp: &mut Interp) -> PyResult<Option<Value>> {
-        tensor_binary(&self.t, op, other, reflected)
+        tv_binary(&TV::E(self.t.clone()), op, other, reflected)
     }
     fn unary_op(&self, _this: &Value, op: UnaryOp, _interp: &mut Interp) -> PyResult<Option<Value>> {
-        tensor_unary(&self.t, op)
+        tv_unary(&TV::E(self.t.clone()), op)
     }
     fn compare(&self, _this: &Value, op: CmpOp, other: &Value, reflected: bool, _interp: &mut Interp) -> PyResult<Option<Value>> {
-        tensor_compare(&self.t, op, other, reflected)
+        tv_compare(&TV::E(self.t.clone()), op, other, reflected)
     }
     fn truthy(&self, _interp: &mut Interp) -> PyResult<bool> {
         tensor_truthy(&self.t)
@@ -458,7 +478,7 @@ impl Object for EagerTensor {
         tensor_len(&self.t)
     }
     fn get_item(&self, _this: &Value, key: &Value, interp: &mut Interp) -> PyResult<Option<Value>> {
-        Ok(Some(tv(crate::tf::slicing::slice_tensor(&self.t, key, interp)?)))
+        Ok(Some(tvv(crate::tf::slicing::slice_tensor(&TV::E(self.t.clone()), key, interp)?)))
     }
     fn iter(&self, _this: &Value, _interp: &mut Interp) -> PyResult<Option<Value>> {
         tensor_iter(&self.t)

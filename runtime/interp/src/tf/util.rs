@@ -5,11 +5,12 @@ use crate::args::Args;
 use crate::exc::{Exc, PyResult};
 use crate::interp::Interp;
 use crate::tf::tensor::EagerTensor;
+use crate::tf::trace::TV;
 use crate::value::{Builtin, Class, Value};
 use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::rc::Rc;
-use tfjit_tensor::{Attrs, Tensor};
+use tfjit_tensor::Tensor;
 
 /// A native function stored as a constructor.
 pub type NativeFn = Box<dyn Fn(&mut Interp, Args) -> PyResult<Value>>;
@@ -52,14 +53,20 @@ pub fn tv(t: Tensor) -> Value {
     Value::object(EagerTensor::new(t))
 }
 
-/// Run a single-output op, converting TF errors to Python exceptions.
-pub fn op1(name: &str, inputs: &[&Tensor], attrs: Attrs) -> PyResult<Tensor> {
-    Ok(tfjit_tensor::op::run1(name, inputs, &attrs)?)
+/// Wrap a tensor-like (eager or symbolic) as a Python value.
+pub fn tvv(t: TV) -> Value {
+    match t {
+        TV::E(t) => tv(t),
+        TV::S(s) => crate::tf::symbolic::sym_value(s),
+    }
 }
 
-/// Run a multi-output op.
-pub fn opn(name: &str, inputs: &[&Tensor], attrs: Attrs) -> PyResult<Vec<Tensor>> {
-    Ok(tfjit_tensor::op::run(name, inputs, &attrs)?)
+pub use crate::tf::trace::{op1, opn};
+
+/// Run a single-output op eagerly on eager tensors (NumPy arrays), whatever
+/// the trace state.
+pub fn eager_op1(name: &str, inputs: &[&Tensor], attrs: tfjit_tensor::Attrs) -> PyResult<Tensor> {
+    Ok(tfjit_tensor::op::run1(name, inputs, &attrs)?)
 }
 
 /// A Python int from an int/bool, a scalar integer tensor, variable or NumPy
@@ -69,7 +76,7 @@ pub fn index_of(v: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         _ => {
-            if let Some(t) = crate::tf::convert::tensor_of(v) {
+            if let Some(t) = crate::tf::convert::const_of(v) {
                 if t.rank() == 0 && (t.dtype().is_int() || t.dtype().is_bool()) {
                     return Ok(t.get_i64(0));
                 }
@@ -101,7 +108,7 @@ pub fn int_list(v: &Value, what: &str) -> PyResult<Vec<i64>> {
         Value::List(l) => l.borrow().iter().map(|x| index_of(x, what)).collect(),
         Value::Tuple(t) => t.iter().map(|x| index_of(x, what)).collect(),
         _ => {
-            if let Some(t) = crate::tf::convert::tensor_of(v) {
+            if let Some(t) = crate::tf::convert::const_of(v) {
                 if t.dtype().is_int() && t.rank() <= 1 {
                     return Ok(t.to_i64_vec());
                 }
@@ -117,7 +124,7 @@ pub fn float_of(v: &Value, what: &str) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
         Value::Bool(b) => Ok(*b as i64 as f64),
-        _ => match crate::tf::convert::tensor_of(v) {
+        _ => match crate::tf::convert::const_of(v) {
             Some(t) if t.num_elements() == 1 => Ok(t.get_f64(0)),
             _ => Err(Exc::type_error(format!("{what} must be a number, got {}", v.type_name()))),
         },
