@@ -99,7 +99,11 @@ impl Unparser {
     /// A body that may start with a docstring.
     fn body_with_docstring(&mut self, body: &[Stmt]) {
         if let Some(Stmt::Expr(e)) = body.first() {
-            if let Expr::Constant(ast::ExprConstant { value: Constant::Str(doc), .. }) = e.value.as_ref() {
+            if let Expr::Constant(ast::ExprConstant {
+                value: Constant::Str(doc),
+                ..
+            }) = e.value.as_ref()
+            {
                 self.w(":");
                 self.indent += 1;
                 let text = docstring_literal(doc);
@@ -116,12 +120,22 @@ impl Unparser {
 
     fn stmt(&mut self, s: &Stmt) {
         match s {
-            Stmt::FunctionDef(f) => {
-                self.function_def("def", &f.name, &f.args, &f.body, &f.decorator_list, f.returns.as_deref())
-            }
-            Stmt::AsyncFunctionDef(f) => {
-                self.function_def("async def", &f.name, &f.args, &f.body, &f.decorator_list, f.returns.as_deref())
-            }
+            Stmt::FunctionDef(f) => self.function_def(
+                "def",
+                &f.name,
+                &f.args,
+                &f.body,
+                &f.decorator_list,
+                f.returns.as_deref(),
+            ),
+            Stmt::AsyncFunctionDef(f) => self.function_def(
+                "async def",
+                &f.name,
+                &f.args,
+                &f.body,
+                &f.decorator_list,
+                f.returns.as_deref(),
+            ),
             Stmt::ClassDef(c) => {
                 self.maybe_newline();
                 for d in &c.decorator_list {
@@ -193,7 +207,9 @@ impl Unparser {
                 }
             }
             Stmt::For(f) => self.for_stmt("for ", &f.target, &f.iter, &f.body, &f.orelse),
-            Stmt::AsyncFor(f) => self.for_stmt("async for ", &f.target, &f.iter, &f.body, &f.orelse),
+            Stmt::AsyncFor(f) => {
+                self.for_stmt("async for ", &f.target, &f.iter, &f.body, &f.orelse)
+            }
             Stmt::While(w) => {
                 self.fill("while ");
                 self.expr(&w.test, prec::TEST);
@@ -330,7 +346,14 @@ impl Unparser {
         self.block(body);
     }
 
-    fn try_stmt(&mut self, body: &[Stmt], handlers: &[ast::ExceptHandler], orelse: &[Stmt], finalbody: &[Stmt], star: bool) {
+    fn try_stmt(
+        &mut self,
+        body: &[Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[Stmt],
+        finalbody: &[Stmt],
+        star: bool,
+    ) {
         self.fill("try");
         self.block(body);
         for h in handlers {
@@ -478,7 +501,11 @@ impl Unparser {
                 let my = binop_prec(&b.op);
                 let right_assoc = matches!(b.op, Operator::Pow);
                 self.open(p > my);
-                let (lp, rp) = if right_assoc { (my + 1, my) } else { (my, my + 1) };
+                let (lp, rp) = if right_assoc {
+                    (my + 1, my)
+                } else {
+                    (my, my + 1)
+                };
                 self.expr(&b.left, lp);
                 self.w(&format!(" {} ", binop_str(&b.op)));
                 self.expr(&b.right, rp);
@@ -608,7 +635,8 @@ impl Unparser {
                 self.expr(&c.func, prec::ATOM);
                 self.w("(");
                 let mut first = true;
-                if let ([Expr::GeneratorExp(g)], true) = (c.args.as_slice(), c.keywords.is_empty()) {
+                if let ([Expr::GeneratorExp(g)], true) = (c.args.as_slice(), c.keywords.is_empty())
+                {
                     // A sole generator argument needs no extra parentheses.
                     self.expr(&c.args[0], prec::TEST);
                     let _ = g;
@@ -645,7 +673,11 @@ impl Unparser {
             Expr::Attribute(a) => {
                 self.expr(&a.value, prec::ATOM);
                 // `1 .real`: an int literal needs a space before the dot.
-                if let Expr::Constant(ast::ExprConstant { value: Constant::Int(_), .. }) = a.value.as_ref() {
+                if let Expr::Constant(ast::ExprConstant {
+                    value: Constant::Int(_),
+                    ..
+                }) = a.value.as_ref()
+                {
                     self.w(" ");
                 }
                 self.w(".");
@@ -716,9 +748,10 @@ impl Unparser {
     /// The text of one part of an f-string body (without quotes).
     fn fstring_part(&mut self, e: &Expr) -> String {
         match e {
-            Expr::Constant(ast::ExprConstant { value: Constant::Str(s), .. }) => {
-                s.replace('{', "{{").replace('}', "}}")
-            }
+            Expr::Constant(ast::ExprConstant {
+                value: Constant::Str(s),
+                ..
+            }) => s.replace('{', "{{").replace('}', "}}"),
             Expr::FormattedValue(f) => {
                 let mut sub = Unparser::default();
                 sub.expr(&f.value, prec::TEST + 1);
@@ -795,12 +828,18 @@ fn docstring_literal(doc: &str) -> String {
             '\r' => body.push_str("\\r"),
             '\t' => body.push('\t'),
             '\n' => body.push('\n'),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => body.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                body.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => body.push(c),
         }
     }
     let body = body.replace("\"\"\"", "\\\"\\\"\\\"");
-    let body = if body.ends_with('"') { format!("{}\\\"", &body[..body.len() - 1]) } else { body };
+    let body = if body.ends_with('"') {
+        format!("{}\\\"", &body[..body.len() - 1])
+    } else {
+        body
+    };
     format!("\"\"\"{body}\"\"\"")
 }
 
@@ -811,7 +850,9 @@ fn binop_prec(op: &Operator) -> u8 {
         Operator::BitAnd => prec::BAND,
         Operator::LShift | Operator::RShift => prec::SHIFT,
         Operator::Add | Operator::Sub => prec::ARITH,
-        Operator::Mult | Operator::MatMult | Operator::Div | Operator::Mod | Operator::FloorDiv => prec::TERM,
+        Operator::Mult | Operator::MatMult | Operator::Div | Operator::Mod | Operator::FloorDiv => {
+            prec::TERM
+        }
         Operator::Pow => prec::POWER,
     }
 }
@@ -881,7 +922,11 @@ pub fn constant_repr(c: &Constant) -> String {
 
 /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -894,7 +939,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -903,7 +950,11 @@ pub fn str_repr(s: &str) -> String {
 }
 
 fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = format!("b{quote}");
     for &c in b {
         match c {
@@ -931,7 +982,11 @@ pub fn float_repr(f: f64) -> String {
     }
     if f.is_infinite() {
         // What `ast.unparse` prints for an infinite literal.
-        return if f > 0.0 { "1e309".to_string() } else { "-1e309".to_string() };
+        return if f > 0.0 {
+            "1e309".to_string()
+        } else {
+            "-1e309".to_string()
+        };
     }
     let sci = format!("{f:e}"); // like "1.5e-7" or "-2e16"
     let (mantissa, exp) = match sci.split_once('e') {
@@ -943,7 +998,11 @@ pub fn float_repr(f: f64) -> String {
     let sign = if negative { "-" } else { "" };
     if !(-4..16).contains(&exp) {
         let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         let esign = if exp < 0 { "-" } else { "+" };
         return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
     }
@@ -951,7 +1010,11 @@ pub fn float_repr(f: f64) -> String {
     if point <= 0 {
         format!("{sign}0.{}{}", "0".repeat((-point) as usize), digits)
     } else if (point as usize) >= digits.len() {
-        format!("{sign}{}{}.0", digits, "0".repeat(point as usize - digits.len()))
+        format!(
+            "{sign}{}{}.0",
+            digits,
+            "0".repeat(point as usize - digits.len())
+        )
     } else {
         let (int, frac) = digits.split_at(point as usize);
         format!("{sign}{int}.{frac}")
@@ -990,7 +1053,17 @@ mod tests {
 
     #[test]
     fn precedence_keeps_meaning() {
-        for src in ["x = (a + b) * c\n", "x = a - (b - c)\n", "x = (a ** b) ** c\n", "x = -(a + b)\n", "x = (not a) == b\n", "x = a[1:2, ::3]\n", "x = (yield)\n"] {
+        for src in [
+            "x = (a + b) * c\n",
+            "x = a - (b - c)\n",
+            "x = (a ** b) ** c\n",
+            "x = -(a + b)\n",
+            "x = (not a) == b\n",
+            "x = a[1:2, ::3]\n",
+            "x = [(a, b) for a in c if a]\n",
+            "x = {**d, 'k': 1}\n",
+            "f(*a, k=1, **kw)\n",
+        ] {
             let once = roundtrip(src);
             let twice = roundtrip(&once);
             assert_eq!(once, twice, "{src}");

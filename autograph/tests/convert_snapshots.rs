@@ -187,12 +187,48 @@ fn unsupported_constructs_are_errors() {
     let src = "def f(n):\n    while n > 0:\n        n -= 1\n    else:\n        n = 5\n    return n\n\ndef g(n):\n    yield n\n\ndef h(v):\n    for x in v:\n        x = 1\n        tf.autograph.experimental.set_loop_options(maximum_iterations=2)\n";
     let module = parse("prog.py", src).expect("parses");
     let e = to_code(&module, "f").expect_err("while/else");
-    assert_eq!((e.kind, e.message.as_str()), ("UnsupportedLanguageElementError", "while/else statement not yet supported"));
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            "UnsupportedLanguageElementError",
+            "while/else statement not yet supported"
+        )
+    );
     assert_eq!(e.location(&module).map(|l| l.line), Some(2));
     let e = to_code(&module, "g").expect_err("generator");
     assert_eq!(e.message, "generators are not supported");
     let e = to_code(&module, "h").expect_err("directive");
-    assert_eq!((e.kind, e.message.as_str()), ("ValueError", "\"set_loop_options\" must be the first statement in the loop block"));
+    assert_eq!(
+        (e.kind, e.message.as_str()),
+        (
+            "ValueError",
+            "\"set_loop_options\" must be the first statement in the loop block"
+        )
+    );
     let e = to_code(&module, "nope").expect_err("missing");
     assert_eq!(e.kind, "NameError");
+}
+
+#[test]
+fn deeply_nested_control_flow_converts() {
+    let mut src = String::from("def f(n):\n    s = 0\n");
+    for depth in 0..18 {
+        let pad = "    ".repeat(depth + 1);
+        let stmt = match depth % 3 {
+            0 => format!("{pad}while n > {depth}:\n"),
+            1 => format!("{pad}for i{depth} in range(n):\n"),
+            _ => format!("{pad}if n > {depth} and s < 3:\n"),
+        };
+        src.push_str(&stmt);
+    }
+    src.push_str(&format!(
+        "{}s += 1\n{}break\n",
+        "    ".repeat(19),
+        "    ".repeat(19)
+    ));
+    src.push_str("    return s\n");
+    let start = std::time::Instant::now();
+    let code = convert(&src, "f");
+    assert!(code.contains("ag__.while_stmt") && code.contains("ag__.for_stmt"));
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }

@@ -44,14 +44,22 @@ pub struct Qn {
 
 impl Qn {
     fn simple(id: &str) -> Qn {
-        Qn { text: id.to_string(), support: [id.to_string()].into_iter().collect(), composite: false, expr: build::name(id) }
+        Qn {
+            text: id.to_string(),
+            support: [id.to_string()].into_iter().collect(),
+            composite: false,
+            expr: build::name(id),
+        }
     }
 }
 
 /// `ag__.ld(e)` → `e`.
 pub fn strip_ld(e: &Expr) -> &Expr {
     if let Expr::Call(c) = e {
-        if c.args.len() == 1 && c.keywords.is_empty() && build::dotted_name(&c.func).as_deref() == Some("ag__.ld") {
+        if c.args.len() == 1
+            && c.keywords.is_empty()
+            && build::dotted_name(&c.func).as_deref() == Some("ag__.ld")
+        {
             return &c.args[0];
         }
     }
@@ -88,7 +96,11 @@ pub fn qn_of(e: &Expr) -> Option<Qn> {
         Expr::Subscript(s) => {
             let (text, support, slice) = match s.slice.as_ref() {
                 Expr::Tuple(_) | Expr::Slice(_) => return None,
-                Expr::Constant(c) => (literal_text(&c.value)?, Names::new(), build::constant(c.value.clone())),
+                Expr::Constant(c) => (
+                    literal_text(&c.value)?,
+                    Names::new(),
+                    build::constant(c.value.clone()),
+                ),
                 other => {
                     let q = qn_of(other)?;
                     (q.text, q.support, q.expr)
@@ -133,7 +145,11 @@ pub struct Effects {
 impl Effects {
     /// Simple names this statement defines.
     pub fn defs(&self) -> Names {
-        self.writes.iter().filter(|w| is_simple(w)).cloned().collect()
+        self.writes
+            .iter()
+            .filter(|w| is_simple(w))
+            .cloned()
+            .collect()
     }
 }
 
@@ -152,13 +168,22 @@ pub fn expr_effects(e: &Expr, eff: &mut Effects) {
         Expr::Lambda(l) => {
             let mut inner = Effects::default();
             expr_effects(&l.body, &mut inner);
-            let params: Names = crate::walk::parameters(&l.args).iter().map(|a| a.arg.to_string()).collect();
+            let params: Names = crate::walk::parameters(&l.args)
+                .iter()
+                .map(|a| a.arg.to_string())
+                .collect();
             for r in inner.reads {
                 if !params.contains(root_of(&r)) {
                     eff.reads.insert(r);
                 }
             }
-            for a in l.args.posonlyargs.iter().chain(&l.args.args).chain(&l.args.kwonlyargs) {
+            for a in l
+                .args
+                .posonlyargs
+                .iter()
+                .chain(&l.args.args)
+                .chain(&l.args.kwonlyargs)
+            {
                 if let Some(d) = &a.default {
                     expr_effects(d, eff);
                 }
@@ -251,7 +276,12 @@ pub fn target_effects(t: &Expr, eff: &mut Effects) {
 }
 
 fn signature_effects(args: &ast::Arguments, eff: &mut Effects) {
-    for a in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+    for a in args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+    {
         if let Some(d) = &a.default {
             expr_effects(d, eff);
         }
@@ -265,19 +295,27 @@ pub fn stmt_effects(s: &Stmt) -> Effects {
     let mut eff = Effects::default();
     match s {
         Stmt::FunctionDef(f) => {
-            f.decorator_list.iter().for_each(|d| expr_effects(d, &mut eff));
+            f.decorator_list
+                .iter()
+                .for_each(|d| expr_effects(d, &mut eff));
             signature_effects(&f.args, &mut eff);
             eff.writes.insert(f.name.to_string());
         }
         Stmt::AsyncFunctionDef(f) => {
-            f.decorator_list.iter().for_each(|d| expr_effects(d, &mut eff));
+            f.decorator_list
+                .iter()
+                .for_each(|d| expr_effects(d, &mut eff));
             signature_effects(&f.args, &mut eff);
             eff.writes.insert(f.name.to_string());
         }
         Stmt::ClassDef(c) => {
-            c.decorator_list.iter().for_each(|d| expr_effects(d, &mut eff));
+            c.decorator_list
+                .iter()
+                .for_each(|d| expr_effects(d, &mut eff));
             c.bases.iter().for_each(|d| expr_effects(d, &mut eff));
-            c.keywords.iter().for_each(|k| expr_effects(&k.value, &mut eff));
+            c.keywords
+                .iter()
+                .for_each(|k| expr_effects(&k.value, &mut eff));
             eff.writes.insert(c.name.to_string());
         }
         Stmt::Return(r) => {
@@ -336,15 +374,17 @@ pub fn stmt_effects(s: &Stmt) -> Effects {
         }
         Stmt::Import(i) => {
             for a in &i.names {
-                let bound = a.asname.as_ref().map(|n| n.to_string()).unwrap_or_else(|| {
-                    a.name.split('.').next().unwrap_or_default().to_string()
-                });
+                let bound =
+                    a.asname.as_ref().map(|n| n.to_string()).unwrap_or_else(|| {
+                        a.name.split('.').next().unwrap_or_default().to_string()
+                    });
                 eff.writes.insert(bound);
             }
         }
         Stmt::ImportFrom(i) => {
             for a in &i.names {
-                eff.writes.insert(a.asname.as_ref().unwrap_or(&a.name).to_string());
+                eff.writes
+                    .insert(a.asname.as_ref().unwrap_or(&a.name).to_string());
             }
         }
         Stmt::Expr(e) => expr_effects(&e.value, &mut eff),
@@ -488,9 +528,11 @@ pub fn block_bound(stmts: &[Stmt]) -> BTreeMap<String, Qn> {
 /// Names bound by `def`, `class` and imports.
 fn stmt_effects_names(s: &Stmt) -> Vec<String> {
     match s {
-        Stmt::FunctionDef(_) | Stmt::AsyncFunctionDef(_) | Stmt::ClassDef(_) | Stmt::Import(_) | Stmt::ImportFrom(_) => {
-            stmt_effects(s).writes.into_iter().collect()
-        }
+        Stmt::FunctionDef(_)
+        | Stmt::AsyncFunctionDef(_)
+        | Stmt::ClassDef(_)
+        | Stmt::Import(_)
+        | Stmt::ImportFrom(_) => stmt_effects(s).writes.into_iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -514,7 +556,11 @@ pub fn function_free_reads(args: &ast::Arguments, body: &[Stmt]) -> Names {
                     let mut inner_reads = Names::new();
                     let mut inner_bound = Names::new();
                     collect(&c.body, &mut inner_reads, &mut inner_bound);
-                    reads.extend(inner_reads.into_iter().filter(|r| !inner_bound.contains(root_of(r))));
+                    reads.extend(
+                        inner_reads
+                            .into_iter()
+                            .filter(|r| !inner_bound.contains(root_of(r))),
+                    );
                 }
                 Stmt::Nonlocal(n) => bound.extend(n.names.iter().map(|n| n.to_string())),
                 _ => {
@@ -548,9 +594,15 @@ pub fn function_free_reads(args: &ast::Arguments, body: &[Stmt]) -> Names {
         }
     }
     let mut reads = Names::new();
-    let mut bound: Names = crate::walk::parameters(args).iter().map(|a| a.arg.to_string()).collect();
+    let mut bound: Names = crate::walk::parameters(args)
+        .iter()
+        .map(|a| a.arg.to_string())
+        .collect();
     collect(body, &mut reads, &mut bound);
-    reads.into_iter().filter(|r| !bound.contains(root_of(r)) && !bound.contains(r)).collect()
+    reads
+        .into_iter()
+        .filter(|r| !bound.contains(root_of(r)) && !bound.contains(r))
+        .collect()
 }
 
 /// `global` and `nonlocal` declarations made directly in a function body.
@@ -634,7 +686,11 @@ struct Builder {
 impl Builder {
     fn node(&mut self, eff: Effects, closure: Option<Names>) -> usize {
         let id = self.nodes.len();
-        let mut n = CfgNode { eff, closure, succ: Vec::new() };
+        let mut n = CfgNode {
+            eff,
+            closure,
+            succ: Vec::new(),
+        };
         if let Some(&d) = self.try_stack.last() {
             n.succ.push(d);
         }
@@ -678,10 +734,16 @@ impl Builder {
             Stmt::While(w) => {
                 let h = self.node(stmt_effects(s), None);
                 self.link(&preds, h);
-                self.loops.push(LoopCtx { head: h, breaks: Vec::new() });
+                self.loops.push(LoopCtx {
+                    head: h,
+                    breaks: Vec::new(),
+                });
                 let body_exits = self.block(&w.body, vec![h]);
                 self.link(&body_exits, h);
-                let ctx = self.loops.pop().unwrap_or(LoopCtx { head: h, breaks: Vec::new() });
+                let ctx = self.loops.pop().unwrap_or(LoopCtx {
+                    head: h,
+                    breaks: Vec::new(),
+                });
                 let mut exits = self.block(&w.orelse, vec![h]);
                 exits.extend(ctx.breaks);
                 let after = self.empty();
@@ -703,10 +765,16 @@ impl Builder {
                 target_effects(target, &mut teff);
                 let tgt = self.node(teff, None);
                 self.link(&[head], tgt);
-                self.loops.push(LoopCtx { head, breaks: Vec::new() });
+                self.loops.push(LoopCtx {
+                    head,
+                    breaks: Vec::new(),
+                });
                 let body_exits = self.block(body, vec![tgt]);
                 self.link(&body_exits, head);
-                let ctx = self.loops.pop().unwrap_or(LoopCtx { head, breaks: Vec::new() });
+                let ctx = self.loops.pop().unwrap_or(LoopCtx {
+                    head,
+                    breaks: Vec::new(),
+                });
                 let mut exits = self.block(orelse, vec![head]);
                 exits.extend(ctx.breaks);
                 let after = self.empty();
@@ -801,7 +869,8 @@ impl Builder {
                 let fin_exits = self.block(finalbody, fin_preds);
                 let after = self.empty();
                 self.link(&fin_exits, after);
-                self.compound.insert(s as *const Stmt, (entry, after, preds));
+                self.compound
+                    .insert(s as *const Stmt, (entry, after, preds));
                 vec![after]
             }
             Stmt::FunctionDef(f) => {
@@ -859,7 +928,10 @@ pub fn analyze_function(args: &ast::Arguments, body: &[Stmt]) -> FnAnalysis {
     }
 
     // Reaching definitions (may-defined simple names) and reaching defs.
-    let params: Names = crate::walk::parameters(args).iter().map(|a| a.arg.to_string()).collect();
+    let params: Names = crate::walk::parameters(args)
+        .iter()
+        .map(|a| a.arg.to_string())
+        .collect();
     let mut def_in: Vec<Names> = vec![Names::new(); n];
     let mut def_out: Vec<Names> = vec![Names::new(); n];
     let mut fns_in: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
@@ -869,14 +941,27 @@ pub fn analyze_function(args: &ast::Arguments, body: &[Stmt]) -> FnAnalysis {
     while changed {
         changed = false;
         for i in 0..n {
-            let mut din = if i == entry { params.clone() } else { Names::new() };
+            let mut din = if i == entry {
+                params.clone()
+            } else {
+                Names::new()
+            };
             let mut fin = BTreeSet::new();
             for &p in &preds[i] {
                 din.extend(def_out[p].iter().cloned());
                 fin.extend(fns_out[p].iter().copied());
             }
-            let mut dout: Names = din.iter().filter(|d| !b.nodes[i].eff.dels.contains(*d)).cloned().collect();
-            dout.extend(node_defs[i].iter().filter(|d| !b.nodes[i].eff.dels.contains(*d)).cloned());
+            let mut dout: Names = din
+                .iter()
+                .filter(|d| !b.nodes[i].eff.dels.contains(*d))
+                .cloned()
+                .collect();
+            dout.extend(
+                node_defs[i]
+                    .iter()
+                    .filter(|d| !b.nodes[i].eff.dels.contains(*d))
+                    .cloned(),
+            );
             let mut fout = fin.clone();
             if b.nodes[i].closure.is_some() {
                 fout.insert(i);
@@ -927,10 +1012,17 @@ pub fn analyze_function(args: &ast::Arguments, body: &[Stmt]) -> FnAnalysis {
         }
         info.insert(
             *ptr,
-            StmtInfo { live_in: live_in[*entry_node].clone(), live_out: live_in[*after].clone(), defined_in },
+            StmtInfo {
+                live_in: live_in[*entry_node].clone(),
+                live_out: live_in[*after].clone(),
+                defined_in,
+            },
         );
     }
-    FnAnalysis { info, scope: fn_scope(body) }
+    FnAnalysis {
+        info,
+        scope: fn_scope(body),
+    }
 }
 
 #[cfg(test)]
@@ -957,7 +1049,13 @@ mod tests {
         assert_eq!(info.live_in, set(&["i", "n", "s"]));
         assert_eq!(info.live_out, set(&["s"]));
         assert_eq!(info.defined_in, set(&["i", "n", "s"]));
-        assert_eq!(block_bound(&[f.body[2].clone()]).keys().cloned().collect::<Names>(), set(&["i", "s", "t"]));
+        assert_eq!(
+            block_bound(&[f.body[2].clone()])
+                .keys()
+                .cloned()
+                .collect::<Names>(),
+            set(&["i", "s", "t"])
+        );
     }
 
     #[test]

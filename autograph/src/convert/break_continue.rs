@@ -69,12 +69,18 @@ impl Breaks<'_> {
             Stmt::Break(_) => match state {
                 Some(st) => {
                     st.used = true;
-                    vec![build::assign_name(&st.var, build::bool_(true)), build::continue_()]
+                    vec![
+                        build::assign_name(&st.var, build::bool_(true)),
+                        build::continue_(),
+                    ]
                 }
                 None => vec![s],
             },
             Stmt::While(mut w) => {
-                let mut st = BreakState { var: self.namer.new_symbol("break_"), used: false };
+                let mut st = BreakState {
+                    var: self.namer.new_symbol("break_"),
+                    used: false,
+                };
                 w.body = self.block(std::mem::take(&mut w.body), Some(&mut st));
                 // A break in the else clause applies to the enclosing loop.
                 w.orelse = self.block(std::mem::take(&mut w.orelse), state.as_deref_mut());
@@ -84,10 +90,16 @@ impl Breaks<'_> {
                 w.orelse = Self::guard(&st.var, std::mem::take(&mut w.orelse));
                 let test = std::mem::replace(&mut w.test, Box::new(build::none()));
                 w.test = Box::new(build::and(build::not(build::name(&st.var)), *test));
-                vec![build::assign_name(&st.var, build::bool_(false)), Stmt::While(w)]
+                vec![
+                    build::assign_name(&st.var, build::bool_(false)),
+                    Stmt::While(w),
+                ]
             }
             Stmt::For(mut f) => {
-                let mut st = BreakState { var: self.namer.new_symbol("break_"), used: false };
+                let mut st = BreakState {
+                    var: self.namer.new_symbol("break_"),
+                    used: false,
+                };
                 f.body = self.block(std::mem::take(&mut f.body), Some(&mut st));
                 f.orelse = self.block(std::mem::take(&mut f.orelse), state.as_deref_mut());
                 if !st.used {
@@ -95,9 +107,16 @@ impl Breaks<'_> {
                 }
                 f.orelse = Self::guard(&st.var, std::mem::take(&mut f.orelse));
                 // Marks the flag as used by the loop, as TF does.
-                f.body.insert(0, build::expr_stmt(build::tuple(vec![build::name(&st.var)])));
-                self.extra_tests.insert(f.range.start(), build::not(build::name(&st.var)));
-                vec![build::assign_name(&st.var, build::bool_(false)), Stmt::For(f)]
+                f.body.insert(
+                    0,
+                    build::expr_stmt(build::tuple(vec![build::name(&st.var)])),
+                );
+                self.extra_tests
+                    .insert(f.range.start(), build::not(build::name(&st.var)));
+                vec![
+                    build::assign_name(&st.var, build::bool_(false)),
+                    Stmt::For(f),
+                ]
             }
             Stmt::FunctionDef(mut f) => {
                 f.body = self.block(std::mem::take(&mut f.body), None);
@@ -130,7 +149,11 @@ struct BlockState {
 /// Lower every `continue` in `body` (a function body, including nested
 /// functions) to a flag and guards on the statements after it.
 pub fn lower_continues(body: Vec<Stmt>, namer: &mut Namer) -> Vec<Stmt> {
-    let mut t = Continues { namer, cont: Vec::new(), blocks: Vec::new() };
+    let mut t = Continues {
+        namer,
+        cont: Vec::new(),
+        blocks: Vec::new(),
+    };
     t.plain_block(body)
 }
 
@@ -172,7 +195,10 @@ impl Continues<'_> {
             block.guard_next = false;
             if wrap {
                 let var = self.cont.last().map(|c| c.var.clone()).unwrap_or_default();
-                bb.push_capturing(build::if_(build::not(build::name(&var)), unit, Vec::new()), Branch::Body);
+                bb.push_capturing(
+                    build::if_(build::not(build::name(&var)), unit, Vec::new()),
+                    Branch::Body,
+                );
             } else {
                 bb.push(unit);
             }
@@ -190,7 +216,10 @@ impl Continues<'_> {
     fn loop_body(&mut self, stmts: Vec<Stmt>) -> Vec<Stmt> {
         let var = self.namer.new_symbol("continue_");
         self.cont.push(ContinueState { var, used: false });
-        self.blocks.push(BlockState { is_loop: true, ..Default::default() });
+        self.blocks.push(BlockState {
+            is_loop: true,
+            ..Default::default()
+        });
         let mut out = self.guarded_block(stmts);
         self.blocks.pop();
         if let Some(c) = self.cont.pop() {
@@ -204,7 +233,9 @@ impl Continues<'_> {
     fn stmt(&mut self, s: Stmt) -> Vec<Stmt> {
         match s {
             Stmt::Continue(_) => {
-                let Some(c) = self.cont.last_mut() else { return vec![s] };
+                let Some(c) = self.cont.last_mut() else {
+                    return vec![s];
+                };
                 c.used = true;
                 let var = c.var.clone();
                 for b in self.blocks.iter_mut().rev() {

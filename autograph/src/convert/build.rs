@@ -11,12 +11,20 @@ fn r() -> TextRange {
 
 /// `id` as a load.
 pub fn name(id: &str) -> Expr {
-    Expr::Name(ast::ExprName { range: r(), id: Identifier::new(id), ctx: ExprContext::Load })
+    Expr::Name(ast::ExprName {
+        range: r(),
+        id: Identifier::new(id),
+        ctx: ExprContext::Load,
+    })
 }
 
 /// `id` as an assignment target.
 pub fn store(id: &str) -> Expr {
-    Expr::Name(ast::ExprName { range: r(), id: Identifier::new(id), ctx: ExprContext::Store })
+    Expr::Name(ast::ExprName {
+        range: r(),
+        id: Identifier::new(id),
+        ctx: ExprContext::Store,
+    })
 }
 
 /// `value.attr` (load).
@@ -46,17 +54,30 @@ pub fn call(func: Expr, args: Vec<Expr>) -> Expr {
 
 /// `func(args…, keywords…)`.
 pub fn call_kw(func: Expr, args: Vec<Expr>, keywords: Vec<ast::Keyword>) -> Expr {
-    Expr::Call(ast::ExprCall { range: r(), func: Box::new(func), args, keywords })
+    Expr::Call(ast::ExprCall {
+        range: r(),
+        func: Box::new(func),
+        args,
+        keywords,
+    })
 }
 
 /// `name=value` in a call.
 pub fn keyword(name: &str, value: Expr) -> ast::Keyword {
-    ast::Keyword { range: r(), arg: Some(Identifier::new(name)), value }
+    ast::Keyword {
+        range: r(),
+        arg: Some(Identifier::new(name)),
+        value,
+    }
 }
 
 /// A constant.
 pub fn constant(value: Constant) -> Expr {
-    Expr::Constant(ast::ExprConstant { range: r(), value, kind: None })
+    Expr::Constant(ast::ExprConstant {
+        range: r(),
+        value,
+        kind: None,
+    })
 }
 
 /// A string literal.
@@ -81,42 +102,74 @@ pub fn none() -> Expr {
 
 /// A tuple display (load).
 pub fn tuple(elts: Vec<Expr>) -> Expr {
-    Expr::Tuple(ast::ExprTuple { range: r(), elts, ctx: ExprContext::Load })
+    Expr::Tuple(ast::ExprTuple {
+        range: r(),
+        elts,
+        ctx: ExprContext::Load,
+    })
 }
 
 /// A tuple target (store).
 pub fn tuple_store(elts: Vec<Expr>) -> Expr {
-    Expr::Tuple(ast::ExprTuple { range: r(), elts, ctx: ExprContext::Store })
+    Expr::Tuple(ast::ExprTuple {
+        range: r(),
+        elts,
+        ctx: ExprContext::Store,
+    })
 }
 
 /// A dict display.
 pub fn dict(keys: Vec<Expr>, values: Vec<Expr>) -> Expr {
-    Expr::Dict(ast::ExprDict { range: r(), keys: keys.into_iter().map(Some).collect(), values })
+    Expr::Dict(ast::ExprDict {
+        range: r(),
+        keys: keys.into_iter().map(Some).collect(),
+        values,
+    })
 }
 
 /// `lambda: body`.
 pub fn lambda0(body: Expr) -> Expr {
-    Expr::Lambda(ast::ExprLambda { range: r(), args: Box::new(params(&[])), body: Box::new(body) })
+    Expr::Lambda(ast::ExprLambda {
+        range: r(),
+        args: Box::new(params(&[])),
+        body: Box::new(body),
+    })
 }
 
 /// `not e` (the Python operator, before the logical converter runs).
 pub fn not(e: Expr) -> Expr {
-    Expr::UnaryOp(ast::ExprUnaryOp { range: r(), op: ast::UnaryOp::Not, operand: Box::new(e) })
+    Expr::UnaryOp(ast::ExprUnaryOp {
+        range: r(),
+        op: ast::UnaryOp::Not,
+        operand: Box::new(e),
+    })
 }
 
 /// `a and b` (the Python operator, before the logical converter runs).
 pub fn and(a: Expr, b: Expr) -> Expr {
-    Expr::BoolOp(ast::ExprBoolOp { range: r(), op: ast::BoolOp::And, values: vec![a, b] })
+    Expr::BoolOp(ast::ExprBoolOp {
+        range: r(),
+        op: ast::BoolOp::And,
+        values: vec![a, b],
+    })
 }
 
 /// An expression statement.
 pub fn expr_stmt(e: Expr) -> Stmt {
-    Stmt::Expr(ast::StmtExpr { range: r(), value: Box::new(e) })
+    Stmt::Expr(ast::StmtExpr {
+        range: r(),
+        value: Box::new(e),
+    })
 }
 
 /// `target = value`.
 pub fn assign(target: Expr, value: Expr) -> Stmt {
-    Stmt::Assign(ast::StmtAssign { range: r(), targets: vec![target], value: Box::new(value), type_comment: None })
+    Stmt::Assign(ast::StmtAssign {
+        range: r(),
+        targets: vec![target],
+        value: Box::new(value),
+        type_comment: None,
+    })
 }
 
 /// `name = value`.
@@ -133,7 +186,12 @@ pub fn params(names: &[&str]) -> ast::Arguments {
             .iter()
             .map(|n| ast::ArgWithDefault {
                 range: Default::default(),
-                def: ast::Arg { range: r(), arg: Identifier::new(*n), annotation: None, type_comment: None },
+                def: ast::Arg {
+                    range: r(),
+                    arg: Identifier::new(*n),
+                    annotation: None,
+                    type_comment: None,
+                },
                 default: None,
             })
             .collect(),
@@ -159,17 +217,26 @@ pub fn def(name: &str, param_names: &[&str], body: Vec<Stmt>) -> Stmt {
 
 /// `nonlocal names…`.
 pub fn nonlocal(names: &[String]) -> Stmt {
-    Stmt::Nonlocal(ast::StmtNonlocal { range: r(), names: names.iter().map(Identifier::new).collect() })
+    Stmt::Nonlocal(ast::StmtNonlocal {
+        range: r(),
+        names: names.iter().map(Identifier::new).collect(),
+    })
 }
 
 /// `global names…`.
 pub fn global(names: &[String]) -> Stmt {
-    Stmt::Global(ast::StmtGlobal { range: r(), names: names.iter().map(Identifier::new).collect() })
+    Stmt::Global(ast::StmtGlobal {
+        range: r(),
+        names: names.iter().map(Identifier::new).collect(),
+    })
 }
 
 /// `return value`.
 pub fn return_(value: Expr) -> Stmt {
-    Stmt::Return(ast::StmtReturn { range: r(), value: Some(Box::new(value)) })
+    Stmt::Return(ast::StmtReturn {
+        range: r(),
+        value: Some(Box::new(value)),
+    })
 }
 
 /// `pass`.
@@ -184,12 +251,21 @@ pub fn continue_() -> Stmt {
 
 /// `raise` (re-raise).
 pub fn reraise() -> Stmt {
-    Stmt::Raise(ast::StmtRaise { range: r(), exc: None, cause: None })
+    Stmt::Raise(ast::StmtRaise {
+        range: r(),
+        exc: None,
+        cause: None,
+    })
 }
 
 /// `if test: body else: orelse`.
 pub fn if_(test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt>) -> Stmt {
-    Stmt::If(ast::StmtIf { range: r(), test: Box::new(test), body, orelse })
+    Stmt::If(ast::StmtIf {
+        range: r(),
+        test: Box::new(test),
+        body,
+        orelse,
+    })
 }
 
 /// `try: body except: handler_body`.
@@ -197,12 +273,14 @@ pub fn try_except_all(body: Vec<Stmt>, handler_body: Vec<Stmt>) -> Stmt {
     Stmt::Try(ast::StmtTry {
         range: r(),
         body,
-        handlers: vec![ast::ExceptHandler::ExceptHandler(ast::ExceptHandlerExceptHandler {
-            range: r(),
-            type_: None,
-            name: None,
-            body: handler_body,
-        })],
+        handlers: vec![ast::ExceptHandler::ExceptHandler(
+            ast::ExceptHandlerExceptHandler {
+                range: r(),
+                type_: None,
+                name: None,
+                body: handler_body,
+            },
+        )],
         orelse: Vec::new(),
         finalbody: Vec::new(),
     })

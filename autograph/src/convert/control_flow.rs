@@ -37,7 +37,11 @@ pub fn convert_function(
     extra_tests: &ExtraTests,
     loop_options: &LoopOptions,
 ) -> Result<ast::StmtFunctionDef, ConvertError> {
-    let mut cf = ControlFlow { namer, extra_tests, loop_options };
+    let mut cf = ControlFlow {
+        namer,
+        extra_tests,
+        loop_options,
+    };
     cf.function(def)
 }
 
@@ -58,7 +62,10 @@ struct BlockVars {
 }
 
 impl ControlFlow<'_> {
-    fn function(&mut self, def: &ast::StmtFunctionDef) -> Result<ast::StmtFunctionDef, ConvertError> {
+    fn function(
+        &mut self,
+        def: &ast::StmtFunctionDef,
+    ) -> Result<ast::StmtFunctionDef, ConvertError> {
         let analysis = analyze_function(&def.args, &def.body);
         let body = self.block(&def.body, &analysis)?;
         Ok(ast::StmtFunctionDef {
@@ -82,7 +89,9 @@ impl ControlFlow<'_> {
     }
 
     fn info<'f>(&self, s: &Stmt, fa: &'f FnAnalysis) -> Result<&'f StmtInfo, ConvertError> {
-        fa.info(s).ok_or_else(|| ConvertError::internal("a control flow statement was not analysed", s.start()))
+        fa.info(s).ok_or_else(|| {
+            ConvertError::internal("a control flow statement was not analysed", s.start())
+        })
     }
 
     fn stmt(&mut self, s: &Stmt, fa: &FnAnalysis) -> Result<Vec<Stmt>, ConvertError> {
@@ -104,7 +113,8 @@ impl ControlFlow<'_> {
             Stmt::For(f) => {
                 let body = self.block(&f.body, fa)?;
                 let mut modified = block_bound(&f.body);
-                let target_stmt = build::assign(build::to_store((*f.target).clone()), build::none());
+                let target_stmt =
+                    build::assign(build::to_store((*f.target).clone()), build::none());
                 modified.extend(block_bound(std::slice::from_ref(&target_stmt)));
                 let bv = block_vars(self.info(s, fa)?, modified, fa);
                 self.for_stmt(f, body, bv, fa)
@@ -117,7 +127,10 @@ impl ControlFlow<'_> {
                 for b in originals {
                     converted.push(self.block(b, fa)?);
                 }
-                for (slot, new) in super::visit::stmt_blocks_mut(&mut copy).into_iter().zip(converted) {
+                for (slot, new) in super::visit::stmt_blocks_mut(&mut copy)
+                    .into_iter()
+                    .zip(converted)
+                {
                     *slot = new;
                 }
                 vec![copy]
@@ -126,10 +139,16 @@ impl ControlFlow<'_> {
     }
 
     fn declarations(&self, vars: &[Qn], fa: &FnAnalysis) -> Vec<Stmt> {
-        let globals: Vec<String> =
-            vars.iter().filter(|v| !v.composite && fa.scope.globals.contains(&v.text)).map(|v| v.text.clone()).collect();
-        let nonlocals: Vec<String> =
-            vars.iter().filter(|v| !v.composite && !fa.scope.globals.contains(&v.text)).map(|v| v.text.clone()).collect();
+        let globals: Vec<String> = vars
+            .iter()
+            .filter(|v| !v.composite && fa.scope.globals.contains(&v.text))
+            .map(|v| v.text.clone())
+            .collect();
+        let nonlocals: Vec<String> = vars
+            .iter()
+            .filter(|v| !v.composite && !fa.scope.globals.contains(&v.text))
+            .map(|v| v.text.clone())
+            .collect();
         let mut out = Vec::new();
         if !globals.is_empty() {
             out.push(build::global(&globals));
@@ -155,15 +174,24 @@ impl ControlFlow<'_> {
             .iter()
             .map(|v| {
                 if v.composite {
-                    build::call(build::dotted("ag__.ldu"), vec![build::lambda0(v.expr.clone()), build::str_(&v.text)])
+                    build::call(
+                        build::dotted("ag__.ldu"),
+                        vec![build::lambda0(v.expr.clone()), build::str_(&v.text)],
+                    )
                 } else {
                     v.expr.clone()
                 }
             })
             .collect();
-        let targets: Vec<Expr> = vars.iter().map(|v| build::to_store(v.expr.clone())).collect();
+        let targets: Vec<Expr> = vars
+            .iter()
+            .map(|v| build::to_store(v.expr.clone()))
+            .collect();
         let mut setter_body = decls.to_vec();
-        setter_body.push(build::assign(build::tuple_store(targets), build::name("vars_")));
+        setter_body.push(build::assign(
+            build::tuple_store(targets),
+            build::name("vars_"),
+        ));
         let defs = vec![
             build::def(&getter, &[], vec![build::return_(build::tuple(loads))]),
             build::def(&setter, &["vars_"], setter_body),
@@ -178,7 +206,12 @@ impl ControlFlow<'_> {
     fn undefined_assigns(undefined: &[String]) -> Vec<Stmt> {
         undefined
             .iter()
-            .map(|u| build::assign_name(u, build::call(build::dotted("ag__.Undefined"), vec![build::str_(u)])))
+            .map(|u| {
+                build::assign_name(
+                    u,
+                    build::call(build::dotted("ag__.Undefined"), vec![build::str_(u)]),
+                )
+            })
             .collect()
     }
 
@@ -204,7 +237,14 @@ impl ControlFlow<'_> {
         stmt
     }
 
-    fn if_stmt(&mut self, i: &ast::StmtIf, body: Vec<Stmt>, orelse: Vec<Stmt>, bv: BlockVars, fa: &FnAnalysis) -> Vec<Stmt> {
+    fn if_stmt(
+        &mut self,
+        i: &ast::StmtIf,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+        bv: BlockVars,
+        fa: &FnAnalysis,
+    ) -> Vec<Stmt> {
         let decls = self.declarations(&bv.vars, fa);
         let (getter, setter, mut out) = self.state_functions(&bv.vars, &decls);
         let body_name = self.namer.new_symbol("if_body");
@@ -244,13 +284,23 @@ impl ControlFlow<'_> {
         build::dict(keys, values)
     }
 
-    fn while_stmt(&mut self, w: &ast::StmtWhile, body: Vec<Stmt>, bv: BlockVars, fa: &FnAnalysis) -> Vec<Stmt> {
+    fn while_stmt(
+        &mut self,
+        w: &ast::StmtWhile,
+        body: Vec<Stmt>,
+        bv: BlockVars,
+        fa: &FnAnalysis,
+    ) -> Vec<Stmt> {
         let decls = self.declarations(&bv.vars, fa);
         let (getter, setter, mut out) = self.state_functions(&bv.vars, &decls);
         let body_name = self.namer.new_symbol("loop_body");
         let test_name = self.namer.new_symbol("loop_test");
         out.push(build::def(&body_name, &[], Self::with_body(&decls, body)));
-        out.push(build::def(&test_name, &[], vec![build::return_((*w.test).clone())]));
+        out.push(build::def(
+            &test_name,
+            &[],
+            vec![build::return_((*w.test).clone())],
+        ));
         out.extend(Self::undefined_assigns(&bv.undefined));
         out.push(Self::operator_call(
             "ag__.while_stmt",
@@ -267,7 +317,13 @@ impl ControlFlow<'_> {
         out
     }
 
-    fn for_stmt(&mut self, f: &ast::StmtFor, body: Vec<Stmt>, bv: BlockVars, fa: &FnAnalysis) -> Vec<Stmt> {
+    fn for_stmt(
+        &mut self,
+        f: &ast::StmtFor,
+        body: Vec<Stmt>,
+        bv: BlockVars,
+        fa: &FnAnalysis,
+    ) -> Vec<Stmt> {
         let decls = self.declarations(&bv.vars, fa);
         let (getter, setter, mut out) = self.state_functions(&bv.vars, &decls);
         let iterate_names = crate::unparse::unparse_expr(&strip_tuple_ld(&f.target));
@@ -282,7 +338,10 @@ impl ControlFlow<'_> {
         let itr = self.namer.new_symbol("itr");
         let body_name = self.namer.new_symbol("loop_body");
         let mut loop_body = decls.clone();
-        loop_body.push(build::assign(build::to_store((*f.target).clone()), build::name(&itr)));
+        loop_body.push(build::assign(
+            build::to_store((*f.target).clone()),
+            build::name(&itr),
+        ));
         loop_body.extend(body);
         out.push(build::def(&body_name, &[itr.as_str()], loop_body));
         let extra_arg = match extra_fn {
@@ -328,10 +387,16 @@ fn block_vars(info: &StmtInfo, modified: BTreeMap<String, Qn>, fa: &FnAnalysis) 
             }
             continue;
         }
-        if !info.defined_in.contains(&text) && !scope.globals.contains(&text) && !scope.nonlocals.contains(&text) {
+        if !info.defined_in.contains(&text)
+            && !scope.globals.contains(&text)
+            && !scope.nonlocals.contains(&text)
+        {
             undefined.push(text.clone());
         }
-        if info.live_in.contains(&text) || info.live_out.contains(&text) || scope.nonlocals.contains(&text) {
+        if info.live_in.contains(&text)
+            || info.live_out.contains(&text)
+            || scope.nonlocals.contains(&text)
+        {
             basic.push(qn);
         }
     }
@@ -340,5 +405,9 @@ fn block_vars(info: &StmtInfo, modified: BTreeMap<String, Qn>, fa: &FnAnalysis) 
     let mut vars: Vec<Qn> = basic.into_iter().chain(composite).collect();
     vars.sort_by(|a, b| (input_only(a), &a.text).cmp(&(input_only(b), &b.text)));
     let nouts = vars.iter().filter(|v| !input_only(v)).count();
-    BlockVars { vars, undefined, nouts }
+    BlockVars {
+        vars,
+        undefined,
+        nouts,
+    }
 }

@@ -11,7 +11,12 @@ use super::ConvertError;
 use crate::walk::{children, Node};
 
 /// The parameters of `set_loop_options`, in order.
-const LOOP_OPTION_PARAMS: [&str; 4] = ["parallel_iterations", "swap_memory", "maximum_iterations", "shape_invariants"];
+const LOOP_OPTION_PARAMS: [&str; 4] = [
+    "parallel_iterations",
+    "swap_memory",
+    "maximum_iterations",
+    "shape_invariants",
+];
 
 /// Reject what TF's AutoGraph does not convert (generators, loop `else`
 /// clauses, mangled names, async code, `match`).
@@ -20,8 +25,12 @@ pub fn check_supported(body: &[Stmt]) -> Result<(), ConvertError> {
         let fail = |msg: &str| Err(ConvertError::unsupported(msg, n.start()));
         match n {
             Node::Stmt(s) => match s {
-                Stmt::For(f) if !f.orelse.is_empty() => return fail("for/else statement not yet supported"),
-                Stmt::While(w) if !w.orelse.is_empty() => return fail("while/else statement not yet supported"),
+                Stmt::For(f) if !f.orelse.is_empty() => {
+                    return fail("for/else statement not yet supported")
+                }
+                Stmt::While(w) if !w.orelse.is_empty() => {
+                    return fail("while/else statement not yet supported")
+                }
                 Stmt::AsyncFunctionDef(_) | Stmt::AsyncFor(_) | Stmt::AsyncWith(_) => {
                     return fail("async functions are not supported")
                 }
@@ -55,14 +64,21 @@ pub fn check_supported(body: &[Stmt]) -> Result<(), ConvertError> {
 
 fn directive_call(s: &Stmt) -> Option<&rustpython_parser::ast::ExprCall> {
     let Stmt::Expr(e) = s else { return None };
-    let Expr::Call(c) = e.value.as_ref() else { return None };
+    let Expr::Call(c) = e.value.as_ref() else {
+        return None;
+    };
     let name = build::dotted_name(&c.func)?;
-    (name == "set_loop_options" || name.ends_with("autograph.experimental.set_loop_options")).then_some(c)
+    (name == "set_loop_options" || name.ends_with("autograph.experimental.set_loop_options"))
+        .then_some(c)
 }
 
 /// Remove the loop directives from `body` (including nested functions),
 /// recording their options by loop.
-pub fn extract_loop_options(body: &mut Vec<Stmt>, out: &mut LoopOptions, in_loop: bool) -> Result<(), ConvertError> {
+pub fn extract_loop_options(
+    body: &mut [Stmt],
+    out: &mut LoopOptions,
+    in_loop: bool,
+) -> Result<(), ConvertError> {
     for s in body.iter_mut() {
         if directive_call(s).is_some() {
             let msg = if in_loop {
@@ -100,7 +116,10 @@ fn loop_options(c: &rustpython_parser::ast::ExprCall) -> Result<Vec<(String, Exp
     let mut values: Vec<Option<Expr>> = vec![None; LOOP_OPTION_PARAMS.len()];
     if c.args.len() > LOOP_OPTION_PARAMS.len() {
         return Err(ConvertError::type_error(
-            format!("set_loop_options() takes from 0 to 4 positional arguments but {} were given", c.args.len()),
+            format!(
+                "set_loop_options() takes from 0 to 4 positional arguments but {} were given",
+                c.args.len()
+            ),
             c.start(),
         ));
     }
@@ -109,17 +128,26 @@ fn loop_options(c: &rustpython_parser::ast::ExprCall) -> Result<Vec<(String, Exp
     }
     for k in &c.keywords {
         let Some(name) = &k.arg else {
-            return Err(ConvertError::type_error("set_loop_options() does not accept **kwargs", c.start()));
+            return Err(ConvertError::type_error(
+                "set_loop_options() does not accept **kwargs",
+                c.start(),
+            ));
         };
         let Some(i) = LOOP_OPTION_PARAMS.iter().position(|p| *p == name.as_str()) else {
             return Err(ConvertError::type_error(
-                format!("set_loop_options() got an unexpected keyword argument '{}'", name.as_str()),
+                format!(
+                    "set_loop_options() got an unexpected keyword argument '{}'",
+                    name.as_str()
+                ),
                 c.start(),
             ));
         };
         if values[i].is_some() {
             return Err(ConvertError::type_error(
-                format!("set_loop_options() got multiple values for argument '{}'", name.as_str()),
+                format!(
+                    "set_loop_options() got multiple values for argument '{}'",
+                    name.as_str()
+                ),
                 c.start(),
             ));
         }

@@ -23,7 +23,11 @@ use super::visit::{rewrite_expr_post, stmt_blocks_mut, stmt_exprs_mut};
 /// converted) and every function nested in it. `user_requested` selects
 /// the options of the top-level scope (`ConversionOptions(…)` as for
 /// `tf.function` / `to_code`, else `ag__.STD`).
-pub fn convert_calls_and_scopes(def: &mut ast::StmtFunctionDef, namer: &mut Namer, user_requested: bool) {
+pub fn convert_calls_and_scopes(
+    def: &mut ast::StmtFunctionDef,
+    namer: &mut Namer,
+    user_requested: bool,
+) {
     def.decorator_list.clear();
     function(def, namer, None, user_requested);
 }
@@ -44,17 +48,29 @@ fn options_expr(user_requested: bool) -> Expr {
     )
 }
 
-fn function(def: &mut ast::StmtFunctionDef, namer: &mut Namer, outer_scope: Option<&str>, user_requested: bool) {
+fn function(
+    def: &mut ast::StmtFunctionDef,
+    namer: &mut Namer,
+    outer_scope: Option<&str>,
+    user_requested: bool,
+) {
     if let Some(outer) = outer_scope {
         for d in &mut def.decorator_list {
             calls(d, outer);
         }
-        for a in def.args.posonlyargs.iter_mut().chain(def.args.args.iter_mut()).chain(def.args.kwonlyargs.iter_mut()) {
+        for a in def
+            .args
+            .posonlyargs
+            .iter_mut()
+            .chain(def.args.args.iter_mut())
+            .chain(def.args.kwonlyargs.iter_mut())
+        {
             if let Some(d) = &mut a.default {
                 calls(d, outer);
             }
         }
-        def.decorator_list.push(build::dotted("ag__.autograph_artifact"));
+        def.decorator_list
+            .push(build::dotted("ag__.autograph_artifact"));
     }
     let scope = namer.new_symbol("fscope");
     block(&mut def.body, &scope, namer);
@@ -69,7 +85,11 @@ fn function(def: &mut ast::StmtFunctionDef, namer: &mut Namer, outer_scope: Opti
     if body.is_empty() {
         body.push(build::pass());
     }
-    let options = if outer_scope.is_none() { options_expr(user_requested) } else { build::dotted("ag__.STD") };
+    let options = if outer_scope.is_none() {
+        options_expr(user_requested)
+    } else {
+        build::dotted("ag__.STD")
+    };
     let scope_call = build::call(
         build::dotted("ag__.FunctionScope"),
         vec![build::str_(def.name.as_str()), build::str_(&scope), options],
@@ -116,7 +136,10 @@ fn is_exempt(func: &Expr, scope: &str) -> bool {
         }
     }
     let name = qn_of(func).map(|q| q.text).unwrap_or_default();
-    matches!(name.as_str(), "print" | "pdb.set_trace" | "ipdb.set_trace" | "breakpoint")
+    matches!(
+        name.as_str(),
+        "print" | "pdb.set_trace" | "ipdb.set_trace" | "breakpoint"
+    )
 }
 
 fn convert_call(c: ast::ExprCall, scope: &str) -> Expr {
@@ -158,7 +181,10 @@ fn convert_call(c: ast::ExprCall, scope: &str) -> Expr {
     } else {
         build::call_kw(build::name("dict"), Vec::new(), c.keywords)
     };
-    let mut out = build::call(build::dotted("ag__.converted_call"), vec![*c.func, args, kwargs, build::name(scope)]);
+    let mut out = build::call(
+        build::dotted("ag__.converted_call"),
+        vec![*c.func, args, kwargs, build::name(scope)],
+    );
     if let Expr::Call(oc) = &mut out {
         oc.range = range;
     }

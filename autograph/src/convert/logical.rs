@@ -12,7 +12,7 @@ use rustpython_parser::ast::{self, BoolOp, Expr, Ranged, Stmt, UnaryOp};
 
 use super::analysis::strip_ld;
 use super::build;
-use super::visit::{expr_children_mut, rewrite_all_exprs, replace_with};
+use super::visit::{expr_children_mut, replace_with, rewrite_all_exprs};
 
 /// Convert the conditional expressions of `body` (including nested
 /// functions). Runs after the call converter, before `and`/`or`/`not`.
@@ -21,10 +21,17 @@ pub fn convert_conditional_expressions(body: &mut [Stmt]) {
         if matches!(e, Expr::IfExp(_)) {
             replace_with(e, |x| match x {
                 Expr::IfExp(i) => {
-                    let repr = crate::unparse::unparse_expr(&without_ld((*i.test).clone())).trim().to_string();
+                    let repr = crate::unparse::unparse_expr(&without_ld((*i.test).clone()))
+                        .trim()
+                        .to_string();
                     let mut call = build::call(
                         build::dotted("ag__.if_exp"),
-                        vec![*i.test, build::lambda0(*i.body), build::lambda0(*i.orelse), build::str_(&repr)],
+                        vec![
+                            *i.test,
+                            build::lambda0(*i.body),
+                            build::lambda0(*i.orelse),
+                            build::str_(&repr),
+                        ],
                     );
                     if let Expr::Call(c) = &mut call {
                         c.range = i.range;
@@ -65,7 +72,10 @@ pub fn convert_logical_expressions(body: &mut [Stmt]) {
         Expr::UnaryOp(u) if matches!(u.op, UnaryOp::Not) => replace_with(e, |x| match x {
             Expr::UnaryOp(u) => {
                 let range = u.range;
-                with_range(build::call(build::dotted("ag__.not_"), vec![*u.operand]), range)
+                with_range(
+                    build::call(build::dotted("ag__.not_"), vec![*u.operand]),
+                    range,
+                )
             }
             other => other,
         }),
@@ -91,9 +101,14 @@ fn bool_op(b: ast::ExprBoolOp) -> Expr {
     };
     let range = b.range;
     let mut values = b.values;
-    let Some(mut right) = values.pop() else { return build::none() };
+    let Some(mut right) = values.pop() else {
+        return build::none();
+    };
     while let Some(left) = values.pop() {
-        right = build::call(build::dotted(func), vec![build::lambda0(left), build::lambda0(right)]);
+        right = build::call(
+            build::dotted(func),
+            vec![build::lambda0(left), build::lambda0(right)],
+        );
     }
     with_range(right, range)
 }
@@ -111,7 +126,10 @@ fn chained_compare(c: ast::ExprCompare) -> Expr {
         });
         tree = Some(match tree {
             None => cmp,
-            Some(t) => build::call(build::dotted("ag__.and_"), vec![build::lambda0(t), build::lambda0(cmp)]),
+            Some(t) => build::call(
+                build::dotted("ag__.and_"),
+                vec![build::lambda0(t), build::lambda0(cmp)],
+            ),
         });
         left = right;
     }

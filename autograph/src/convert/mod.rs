@@ -19,6 +19,10 @@
 //!    definitions): `if`/`while`/`for` → `ag__.if_stmt`/`while_stmt`/`for_stmt`.
 //! 8. `logical.rs`: `and`/`or`/`not`, chained comparisons → `ag__.and_`, …
 //!
+//! The converted top-level `def` keeps its parameters but its default
+//! values print as `None` (as TF's): bind calls with the *original*
+//! function's defaults. Its decorators are dropped.
+//!
 //! Only the function (and functions and lambdas nested in it) is rewritten;
 //! class bodies nested in it are left as they are. Generated statements keep
 //! the source range of the statement they replace (the `ag__.if_stmt(…)`
@@ -155,7 +159,11 @@ pub struct ConvertError {
 
 impl ConvertError {
     fn new(kind: &'static str, message: impl Into<String>, offset: Option<TextSize>) -> Self {
-        ConvertError { kind, message: message.into(), offset }
+        ConvertError {
+            kind,
+            message: message.into(),
+            offset,
+        }
     }
 
     /// A construct AutoGraph does not convert.
@@ -203,7 +211,9 @@ pub struct ConvertOptions {
 
 impl Default for ConvertOptions {
     fn default() -> Self {
-        ConvertOptions { user_requested: true }
+        ConvertOptions {
+            user_requested: true,
+        }
     }
 }
 
@@ -256,13 +266,23 @@ pub fn find_function<'a>(body: &'a [Stmt], path: &str) -> Option<&'a ast::StmtFu
 
 /// Convert function `func_name` of `module` (see [`find_function`]) the way
 /// `tf.function` / `tf.autograph.to_code` would.
-pub fn convert_function(module: &Module, func_name: &str) -> Result<ConvertedFunction, ConvertError> {
+pub fn convert_function(
+    module: &Module,
+    func_name: &str,
+) -> Result<ConvertedFunction, ConvertError> {
     let def = find_function(&module.body, func_name).ok_or_else(|| {
-        ConvertError::new("NameError", format!("no function named '{func_name}' in {}", module.path), None)
+        ConvertError::new(
+            "NameError",
+            format!("no function named '{func_name}' in {}", module.path),
+            None,
+        )
     })?;
     let globals: BTreeSet<String> = crate::walk::bound_names(&module.body).into_iter().collect();
     let converted = convert_def(def, &globals, &ConvertOptions::default())?;
-    Ok(ConvertedFunction { qualified_name: func_name.to_string(), def: converted })
+    Ok(ConvertedFunction {
+        qualified_name: func_name.to_string(),
+        def: converted,
+    })
 }
 
 /// The converted code of function `func_name` of `module`, as readable
@@ -289,7 +309,10 @@ fn convert_def_here(
 ) -> Result<ast::StmtFunctionDef, ConvertError> {
     directives::check_supported(std::slice::from_ref(&Stmt::FunctionDef(def.clone())))?;
     let mut reserved = module_names.clone();
-    names::referenced_names(std::slice::from_ref(&Stmt::FunctionDef(def.clone())), &mut reserved);
+    names::referenced_names(
+        std::slice::from_ref(&Stmt::FunctionDef(def.clone())),
+        &mut reserved,
+    );
     let mut namer = names::Namer::new(reserved);
     let mut def = def.clone();
 
@@ -299,11 +322,25 @@ fn convert_def_here(
     functions::convert_calls_and_scopes(&mut def, &mut namer, options.user_requested);
     logical::convert_conditional_expressions(&mut def.body);
     let mut extra_tests = break_continue::ExtraTests::new();
-    def.body = break_continue::lower_breaks(std::mem::take(&mut def.body), &mut namer, &mut extra_tests);
+    def.body =
+        break_continue::lower_breaks(std::mem::take(&mut def.body), &mut namer, &mut extra_tests);
     def.body = break_continue::lower_continues(std::mem::take(&mut def.body), &mut namer);
     return_::lower_returns(&mut def, &mut namer, &mut extra_tests);
     let mut def = control_flow::convert_function(&def, &mut namer, &extra_tests, &loop_options)?;
     logical::convert_logical_expressions(&mut def.body);
     def.name = ast::Identifier::new(format!("tf__{}", def.name.as_str()));
+    // As TF: the converted function's defaults print as `None`; the runtime
+    // gives it the original function's default values.
+    for a in def
+        .args
+        .posonlyargs
+        .iter_mut()
+        .chain(def.args.args.iter_mut())
+        .chain(def.args.kwonlyargs.iter_mut())
+    {
+        if a.default.is_some() {
+            a.default = Some(Box::new(build::none()));
+        }
+    }
     Ok(def)
 }

@@ -18,14 +18,19 @@ pub struct Namer {
 impl Namer {
     /// A namer that avoids every name in `reserved`.
     pub fn new(reserved: BTreeSet<String>) -> Self {
-        Namer { reserved, generated: BTreeSet::new() }
+        Namer {
+            reserved,
+            generated: BTreeSet::new(),
+        }
     }
 
     /// A new name derived from `root`: `root`, else `root_1`, `root_2`, …
     /// (a numeric suffix of `root` is the starting counter, as in TF).
     pub fn new_symbol(&mut self, root: &str) -> String {
         let (base, mut n) = match root.rsplit_once('_') {
-            Some((b, digits)) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) => {
+            Some((b, digits))
+                if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) =>
+            {
                 (b.to_string(), digits.parse::<u64>().unwrap_or(0))
             }
             _ => (root.to_string(), 0),
@@ -118,7 +123,11 @@ mod tests {
 
     #[test]
     fn numbering_follows_tf() {
-        let mut n = Namer::new(["x".to_string(), "get_state".to_string()].into_iter().collect());
+        let mut n = Namer::new(
+            ["x".to_string(), "get_state".to_string()]
+                .into_iter()
+                .collect(),
+        );
         assert_eq!(n.new_symbol("get_state"), "get_state_1");
         assert_eq!(n.new_symbol("get_state"), "get_state_2");
         assert_eq!(n.new_symbol("if_body"), "if_body");

@@ -23,9 +23,18 @@ use super::names::Namer;
 
 /// Lower the returns of a function definition (and of the functions nested
 /// in it).
-pub fn lower_returns(def: &mut ast::StmtFunctionDef, namer: &mut Namer, extra_tests: &mut ExtraTests) {
+pub fn lower_returns(
+    def: &mut ast::StmtFunctionDef,
+    namer: &mut Namer,
+    extra_tests: &mut ExtraTests,
+) {
     def.body = explicit_conditional_returns(std::mem::take(&mut def.body)).0;
-    let mut t = Returns { namer, extra_tests, blocks: Vec::new(), funcs: Vec::new() };
+    let mut t = Returns {
+        namer,
+        extra_tests,
+        blocks: Vec::new(),
+        funcs: Vec::new(),
+    };
     t.function(def);
 }
 
@@ -40,8 +49,10 @@ fn explicit_conditional_returns(stmts: Vec<Stmt>) -> (Vec<Stmt>, bool) {
                 bb.push(vec![s]);
             }
             Stmt::If(mut i) => {
-                let (body, body_returns) = explicit_conditional_returns(std::mem::take(&mut i.body));
-                let (orelse, orelse_returns) = explicit_conditional_returns(std::mem::take(&mut i.orelse));
+                let (body, body_returns) =
+                    explicit_conditional_returns(std::mem::take(&mut i.body));
+                let (orelse, orelse_returns) =
+                    explicit_conditional_returns(std::mem::take(&mut i.orelse));
                 i.body = body;
                 i.orelse = orelse;
                 if body_returns && orelse_returns {
@@ -103,8 +114,14 @@ impl Returns<'_> {
     fn function(&mut self, def: &mut ast::StmtFunctionDef) {
         let do_return = self.namer.new_symbol("do_return");
         let retval = self.namer.new_symbol("retval_");
-        self.funcs.push(Func { do_return: do_return.clone(), retval: retval.clone() });
-        self.blocks.push(Block { is_function: true, ..Default::default() });
+        self.funcs.push(Func {
+            do_return: do_return.clone(),
+            retval: retval.clone(),
+        });
+        self.blocks.push(Block {
+            is_function: true,
+            ..Default::default()
+        });
         def.body = self.block(std::mem::take(&mut def.body));
         let used = self.blocks.pop().map(|b| b.return_used).unwrap_or(false);
         self.funcs.pop();
@@ -121,7 +138,10 @@ impl Returns<'_> {
                 .unwrap_or_else(|| "fscope".to_string());
             let mut body = vec![
                 build::assign_name(&do_return, build::bool_(false)),
-                build::assign_name(&retval, build::call(build::dotted("ag__.UndefinedReturnValue"), Vec::new())),
+                build::assign_name(
+                    &retval,
+                    build::call(build::dotted("ag__.UndefinedReturnValue"), Vec::new()),
+                ),
             ];
             body.extend(std::mem::take(&mut w.body));
             body.push(build::return_(build::call(
@@ -139,7 +159,10 @@ impl Returns<'_> {
     }
 
     fn not_do_return(&self) -> Expr {
-        let var = self.current().map(|f| f.do_return.clone()).unwrap_or_default();
+        let var = self
+            .current()
+            .map(|f| f.do_return.clone())
+            .unwrap_or_default();
         build::not(build::name(&var))
     }
 
@@ -160,7 +183,10 @@ impl Returns<'_> {
             block.guard_now = block.guard_next;
             block.guard_next = false;
             if wrap {
-                bb.push_capturing(build::if_(self.not_do_return(), unit, Vec::new()), Branch::Body);
+                bb.push_capturing(
+                    build::if_(self.not_do_return(), unit, Vec::new()),
+                    Branch::Body,
+                );
             } else {
                 bb.push(unit);
             }
@@ -183,7 +209,9 @@ impl Returns<'_> {
                         break;
                     }
                 }
-                let Some(f) = self.current() else { return vec![Stmt::Return(r)] };
+                let Some(f) = self.current() else {
+                    return vec![Stmt::Return(r)];
+                };
                 let value = r.value.map(|v| *v).unwrap_or_else(build::none);
                 let mut set = build::assign_name(&f.retval, value);
                 if let Stmt::Assign(a) = &mut set {
@@ -191,7 +219,10 @@ impl Returns<'_> {
                 }
                 vec![build::try_except_all(
                     vec![build::assign_name(&f.do_return, build::bool_(true)), set],
-                    vec![build::assign_name(&f.do_return, build::bool_(false)), build::reraise()],
+                    vec![
+                        build::assign_name(&f.do_return, build::bool_(false)),
+                        build::reraise(),
+                    ],
                 )]
             }
             Stmt::While(mut w) => {

@@ -64,7 +64,10 @@ fn stmt(mut s: Stmt) -> Vec<Stmt> {
         for t in std::mem::take(&mut d.targets) {
             match t {
                 Expr::Name(n) => {
-                    let undefined = build::call(build::dotted("ag__.Undefined"), vec![build::str_(n.id.as_str())]);
+                    let undefined = build::call(
+                        build::dotted("ag__.Undefined"),
+                        vec![build::str_(n.id.as_str())],
+                    );
                     let mut a = build::assign_name(n.id.as_str(), undefined);
                     if let Stmt::Assign(x) = &mut a {
                         x.range = range;
@@ -78,7 +81,10 @@ fn stmt(mut s: Stmt) -> Vec<Stmt> {
             }
         }
         if !remaining.is_empty() {
-            out.push(Stmt::Delete(ast::StmtDelete { range, targets: remaining }));
+            out.push(Stmt::Delete(ast::StmtDelete {
+                range,
+                targets: remaining,
+            }));
         }
         return out;
     }

@@ -5,7 +5,12 @@
 use rustpython_parser::ast::{self, Expr, Stmt};
 
 fn signature_exprs_mut(args: &mut ast::Arguments, f: &mut dyn FnMut(&mut Expr)) {
-    for a in args.posonlyargs.iter_mut().chain(args.args.iter_mut()).chain(args.kwonlyargs.iter_mut()) {
+    for a in args
+        .posonlyargs
+        .iter_mut()
+        .chain(args.args.iter_mut())
+        .chain(args.kwonlyargs.iter_mut())
+    {
         if let Some(d) = &mut a.default {
             f(d);
         }
@@ -220,7 +225,10 @@ pub fn expr_children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         Expr::List(l) => l.elts.iter_mut().for_each(f),
         Expr::Tuple(t) => t.elts.iter_mut().for_each(f),
         Expr::Slice(s) => {
-            for part in [&mut s.lower, &mut s.upper, &mut s.step].into_iter().flatten() {
+            for part in [&mut s.lower, &mut s.upper, &mut s.step]
+                .into_iter()
+                .flatten()
+            {
                 f(part);
             }
         }
