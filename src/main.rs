@@ -37,7 +37,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Graph { file, func, signatures, stage, format } => {
             graph_cmd::run(&file, &func, &signatures, stage, format, options)
         }
-        Command::Autograph { .. } => not_yet("autograph"),
+        Command::Autograph { file, func } => autograph(&file, &func),
     }
 }
 
@@ -79,8 +79,32 @@ fn check(file: &std::path::Path) -> i32 {
     }
 }
 
-/// The subcommands of the next milestone.
-fn not_yet(command: &str) -> i32 {
-    eprintln!("tfjit {command}: not implemented yet: tracing/AutoGraph arrive in the next milestone");
-    2
+/// `tfjit autograph FILE FUNC`: print FUNC's AutoGraph-converted code, as
+/// `tf.autograph.to_code` does. Exit 1 if the file does not load or FUNC
+/// cannot be converted.
+fn autograph(file: &std::path::Path, func: &str) -> i32 {
+    let path = file.display().to_string();
+    let module = match frontend::read_source(file).and_then(|source| frontend::load(&path, &source)) {
+        Ok(m) => m,
+        Err(e) => {
+            e.report();
+            return 1;
+        }
+    };
+    match tfjit_autograph::to_code(&module, func) {
+        Ok(code) => {
+            print!("{code}");
+            if !code.ends_with('\n') {
+                println!();
+            }
+            0
+        }
+        Err(e) => {
+            match e.location(&module) {
+                Some(loc) => eprintln!("{path}:{}:{}: {e}", loc.line, loc.col),
+                None => eprintln!("{path}: {e}"),
+            }
+            1
+        }
+    }
 }

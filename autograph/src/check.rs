@@ -124,9 +124,6 @@ impl Checker<'_> {
                     self.report(at, "type parameters");
                 }
                 self.signature(&f.args, at);
-                if let Some(r) = &f.returns {
-                    self.report(r.start(), "return type annotation");
-                }
             }
             Stmt::AsyncFunctionDef(f) => {
                 self.report(at, "`async def`");
@@ -156,7 +153,6 @@ impl Checker<'_> {
             Stmt::Match(_) => self.report(at, "`match` statement"),
             Stmt::TryStar(_) => self.report(at, "`try`/`except*`"),
             Stmt::TypeAlias(_) => self.report(at, "`type` alias statement"),
-            Stmt::AnnAssign(_) => self.report(at, "variable annotation"),
             Stmt::Import(i) => {
                 for alias in &i.names {
                     if !ALLOWED_MODULES.contains(&alias.name.as_str()) {
@@ -169,40 +165,17 @@ impl Checker<'_> {
                 let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
                 self.report(at, format!("`from {dots}{module} import …`"));
             }
-            Stmt::Assign(a) => a.targets.iter().for_each(|t| self.target(t)),
-            Stmt::For(f) => self.target(&f.target),
-            Stmt::With(w) => {
-                for item in &w.items {
-                    if let Some(v) = &item.optional_vars {
-                        self.target(v);
-                    }
-                }
-            }
             _ => {}
         }
         self.children(Node::Stmt(stmt));
     }
 
-    /// Parameter forms outside the subset and annotations.
+    /// Parameter forms outside the subset. (Parameter and return
+    /// annotations are allowed: the interpreter ignores them.)
     fn signature(&mut self, args: &ast::Arguments, def_at: TextSize) {
         if let Some(first) = args.posonlyargs.first() {
             let at = first.def.range.start();
             self.report(if at == TextSize::default() { def_at } else { at }, "positional-only parameters (`/`)");
-        }
-        for a in walk::parameters(args) {
-            if let Some(ann) = &a.annotation {
-                self.report(ann.start(), "type annotation");
-            }
-        }
-    }
-
-    /// Starred assignment targets (`a, *b = …`).
-    fn target(&mut self, target: &Expr) {
-        match target {
-            Expr::Starred(s) => self.report(s.start(), "starred assignment target"),
-            Expr::Tuple(t) => t.elts.iter().for_each(|e| self.target(e)),
-            Expr::List(l) => l.elts.iter().for_each(|e| self.target(e)),
-            _ => {}
         }
     }
 
@@ -223,16 +196,6 @@ impl Checker<'_> {
             Expr::SetComp(e) => self.comprehensions(&e.generators),
             Expr::DictComp(e) => self.comprehensions(&e.generators),
             Expr::GeneratorExp(e) => self.comprehensions(&e.generators),
-            Expr::List(l) if l.ctx == ExprContext::Load => self.display_stars(&l.elts),
-            Expr::Tuple(t) if t.ctx == ExprContext::Load => self.display_stars(&t.elts),
-            Expr::Set(s) => self.display_stars(&s.elts),
-            Expr::Dict(d) => {
-                for (k, v) in d.keys.iter().zip(&d.values) {
-                    if k.is_none() {
-                        self.report(v.start(), "`**` unpacking in a dict display");
-                    }
-                }
-            }
             Expr::Call(c) => {
                 // `f(*args)` is fine: skip the Starred node itself.
                 self.expr(&c.func);
@@ -284,16 +247,6 @@ impl Checker<'_> {
         for g in gens {
             if g.is_async {
                 self.report(g.target.start(), "`async` comprehension");
-            }
-            self.target(&g.target);
-        }
-    }
-
-    /// `[*a, *b]`, `(*a,)`, `{*a}`: unpacking in a display.
-    fn display_stars(&mut self, elts: &[Expr]) {
-        for e in elts {
-            if let Expr::Starred(s) = e {
-                self.report(s.start(), "`*` unpacking in a display");
             }
         }
     }
@@ -408,12 +361,21 @@ mod tests {
 
     #[test]
     fn other_constructs() {
-        let d = diags("a, *b = [1, 2]\nif (n := 3):\n    pass\nclass C(A, B, metaclass=M):\n    pass\nx: int = 1\ndef f(a: int, /) -> int:\n    pass\nfrom math import sqrt\nz = b'x'\n");
+        let d = diags("if (n := 3):\n    pass\nclass C(A, B, metaclass=M):\n    pass\ndef f(a: int, /) -> int:\n    pass\nfrom math import sqrt\nz = b'x'\n");
         let text = d.join("\n");
-        for needle in ["starred assignment target", ":=", "multiple inheritance", "class keyword `metaclass=`",
-                       "variable annotation", "type annotation", "positional-only", "return type annotation",
+        for needle in [":=", "multiple inheritance", "class keyword `metaclass=`", "positional-only",
                        "`from math import …`", "bytes literal"] {
             assert!(text.contains(needle), "missing {needle}: {text}");
         }
+        assert!(!text.contains("annotation"), "{text}");
+    }
+
+    #[test]
+    fn unpacking_and_annotations_are_in_the_subset() {
+        let src = "a, *b = [1, 2, 3]\n[c, *d], e = [1, 2], 3\nfor f, *g in [(1, 2)]:\n    pass\n\
+                   xs = [*b, *d]\nt = (*xs, 1)\ns = {*xs}\nm = {**{'k': 1}, 'j': 2}\n\
+                   x: int = 3\ny: float\ndef h(p: int, *q: int, r: str = 'r', **kw: float) -> list:\n    z: int = p\n    return [z]\n\
+                   l = lambda u: u\n";
+        assert_eq!(diags(src), Vec::<String>::new());
     }
 }

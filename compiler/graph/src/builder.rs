@@ -198,6 +198,38 @@ impl GraphBuilder {
         o
     }
 
+    /// Makes the symbolic captures exactly `order` (outer tensor and its
+    /// type), in that order: captures missing ones (unused placeholders, as
+    /// TF adds to make `If` branches take the same arguments) and reorders
+    /// the rest. Captures of other kinds keep their places before them.
+    pub fn set_symbolic_captures(&mut self, order: &[(Output, ValueType)]) -> TfResult<()> {
+        for (outer, ty) in order {
+            self.capture_symbolic("input", *outer, ty.clone());
+        }
+        let caps = std::mem::take(&mut self.graph.captures);
+        let (mut sym, other): (Vec<Capture>, Vec<Capture>) =
+            caps.into_iter().partition(|c| matches!(c.kind, CaptureKind::Symbolic(_)));
+        if sym.len() != order.len() {
+            self.graph.captures = other.into_iter().chain(sym).collect();
+            return Err(TfError::invalid_argument(
+                "set_symbolic_captures: the graph captures tensors not in the given order",
+            ));
+        }
+        let pos = |c: &Capture| match c.kind {
+            CaptureKind::Symbolic(o) => order.iter().position(|(x, _)| *x == o).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        sym.sort_by_key(pos);
+        self.graph.captures = other.into_iter().chain(sym).collect();
+        self.graph.plan = OnceLock::new();
+        Ok(())
+    }
+
+    /// The placeholder standing for outer tensor `outer`, if captured.
+    pub fn symbolic_capture_of(&self, outer: Output) -> Option<Output> {
+        self.sym_caps.get(&outer).copied()
+    }
+
     /// Adds op `op_name` (TF's name) on `inputs`. Runs the op's shape rule on
     /// the inputs' static types (and constant values), raising trace-time
     /// errors; names the op from `name_hint` (see [`Names::op_name`]); adds
@@ -354,7 +386,7 @@ impl GraphBuilder {
         let mut outs = Vec::with_capacity(outputs.len());
         for &o in outputs {
             self.graph.check(o)?;
-            if matches!(self.graph.value_type(o), ValueType::Resource(_)) {
+            if matches!(self.graph.value_type(o), ValueType::Resource(_) | ValueType::List(_)) {
                 outs.push(o);
             } else {
                 let r = self.add_op("Identity", "Identity", &[o], Attrs::new())?;

@@ -128,6 +128,17 @@ fn value_type(t: &ValueType) -> J {
             ),
         ]),
         ValueType::Str => J::Obj(vec![("dtype", s("string")), ("shape", J::Arr(vec![]))]),
+        ValueType::List(e) => J::Obj(vec![
+            ("dtype", s("variant")),
+            ("shape", J::Arr(vec![])),
+            (
+                "element",
+                J::Obj(vec![
+                    ("dtype", s(e.dtype.name())),
+                    ("shape", shape(&e.shape)),
+                ]),
+            ),
+        ]),
     }
 }
 

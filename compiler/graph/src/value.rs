@@ -23,6 +23,9 @@ pub enum ValueType {
     Resource(TensorType),
     /// A scalar string.
     Str,
+    /// A `TensorList` (TF's `variant` tensor behind a graph `TensorArray`):
+    /// the element dtype and the (partial) element shape.
+    List(TensorType),
 }
 
 impl ValueType {
@@ -40,6 +43,7 @@ impl ValueType {
             ValueType::Tensor(t) => t.dtype.name(),
             ValueType::Resource(_) => "resource",
             ValueType::Str => "string",
+            ValueType::List(_) => "variant",
         }
     }
 
@@ -48,7 +52,7 @@ impl ValueType {
     pub fn shape(&self) -> StaticShape {
         match self {
             ValueType::Tensor(t) => t.shape.clone(),
-            ValueType::Resource(_) | ValueType::Str => StaticShape::known(&[]),
+            ValueType::Resource(_) | ValueType::Str | ValueType::List(_) => StaticShape::known(&[]),
         }
     }
 
@@ -60,6 +64,7 @@ impl ValueType {
             }
             (ValueType::Resource(_), RtValue::Resource(_)) => true,
             (ValueType::Str, RtValue::Str(_)) => true,
+            (ValueType::List(t), RtValue::List(l)) => t.dtype == l.dtype,
             _ => false,
         }
     }
@@ -91,6 +96,7 @@ impl fmt::Display for ValueType {
             ValueType::Tensor(t) => write!(f, "{}", tensor_type_text(t)),
             ValueType::Resource(t) => write!(f, "resource<{}>", tensor_type_text(t)),
             ValueType::Str => write!(f, "string"),
+            ValueType::List(t) => write!(f, "variant<{}>", tensor_type_text(t)),
         }
     }
 }
@@ -102,6 +108,18 @@ pub enum RtValue {
     /// A variable handle: reads and writes go through [`crate::Runtime`].
     Resource(VarId),
     Str(String),
+    /// A `TensorList` value.
+    List(std::sync::Arc<TensorList>),
+}
+
+/// The value of a `TensorList`: its elements (unset ones are `None` and read
+/// as zeros of the element shape), element dtype and element shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorList {
+    pub dtype: tfjit_tensor::DType,
+    /// The element shape as far as it is known (`None` dims unknown).
+    pub element_shape: StaticShape,
+    pub elems: Vec<Option<Tensor>>,
 }
 
 impl RtValue {
@@ -119,6 +137,7 @@ impl RtValue {
             RtValue::Tensor(_) => "tensor",
             RtValue::Resource(_) => "resource",
             RtValue::Str(_) => "string",
+            RtValue::List(_) => "variant",
         }
     }
 }

@@ -80,7 +80,10 @@ impl FromStr for OpName {
 }
 
 define_language! {
-    /// The graph's pure ops. Child 0 of every op is its attrs.
+    /// The graph's pure ops, named by their TF op names; child 0 of every op
+    /// is its attrs (`(Mul ?attrs ?x ?y)`). `Attrs`, `Const` and `Leaf` are
+    /// leaves indexing [`Tables`]; `Op` is any other pure tensor op.
+    #[allow(missing_docs)]
     pub enum TfLang {
         "AddV2" = AddV2([Id; 3]),
         "Sub" = Sub([Id; 3]),

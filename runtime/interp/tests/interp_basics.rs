@@ -54,9 +54,19 @@ fn huge_allocations_raise_memory_error() {
 }
 
 #[test]
-fn int_overflow_raises() {
-    let (_, out, _) = run("try:\n    print(2**63)\nexcept OverflowError as e:\n    print(e)\n");
-    assert_eq!(out, "integer overflow: tfjit integers are 64-bit\n");
+fn ints_are_arbitrary_precision() {
+    let (_, out, _) = run("print(2**63, -2**63 - 1, (2**64) // 3, hash(2**70))\ntry:\n    str(10**5000)\nexcept ValueError as e:\n    print(e)\n");
+    assert_eq!(
+        out,
+        "9223372036854775808 -9223372036854775809 6148914691236517205 512\n\
+         Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit\n"
+    );
+}
+
+#[test]
+fn deeply_nested_repr_is_a_recursion_error() {
+    let (_, out, _) = run("x = []\nfor i in range(5000):\n    x = [x]\ntry:\n    repr(x)\nexcept RecursionError as e:\n    print(e)\n");
+    assert_eq!(out, "maximum recursion depth exceeded while getting the repr of an object\n");
 }
 
 #[test]

@@ -44,10 +44,33 @@ impl Data {
 
 /// An eager tensor. Cloning is cheap (the buffer is shared); tensors are
 /// never mutated in place — variables swap in a new `Tensor` on assign.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Each tensor also has an identity (`id`), as TF's eager tensors do: fresh
+/// for every new tensor, kept by clones. Gradient tapes key on it. Equality
+/// and `Debug` ignore it.
+#[derive(Clone)]
 pub struct Tensor {
     shape: Vec<usize>,
     data: Arc<Data>,
+    id: u64,
+}
+
+static NEXT_TENSOR_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_id() -> u64 {
+    NEXT_TENSOR_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+impl PartialEq for Tensor {
+    fn eq(&self, other: &Tensor) -> bool {
+        self.shape == other.shape && self.data == other.data
+    }
+}
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tensor").field("shape", &self.shape).field("data", &self.data).finish()
+    }
 }
 
 /// Number of elements of `shape`, or `ResourceExhaustedError` if a buffer of
@@ -83,7 +106,7 @@ impl Tensor {
                 shape
             )));
         }
-        Ok(Tensor { shape, data: Arc::new(data) })
+        Ok(Tensor { shape, data: Arc::new(data), id: next_id() })
     }
 
     /// A tensor of `dtype` filled with zeros (false), with the allocation check.
@@ -100,27 +123,27 @@ impl Tensor {
     }
 
     pub fn scalar_f32(v: f32) -> Tensor {
-        Tensor { shape: vec![], data: Arc::new(Data::F32(vec![v])) }
+        Tensor { shape: vec![], data: Arc::new(Data::F32(vec![v])), id: next_id() }
     }
     pub fn scalar_f64(v: f64) -> Tensor {
-        Tensor { shape: vec![], data: Arc::new(Data::F64(vec![v])) }
+        Tensor { shape: vec![], data: Arc::new(Data::F64(vec![v])), id: next_id() }
     }
     pub fn scalar_i32(v: i32) -> Tensor {
-        Tensor { shape: vec![], data: Arc::new(Data::I32(vec![v])) }
+        Tensor { shape: vec![], data: Arc::new(Data::I32(vec![v])), id: next_id() }
     }
     pub fn scalar_i64(v: i64) -> Tensor {
-        Tensor { shape: vec![], data: Arc::new(Data::I64(vec![v])) }
+        Tensor { shape: vec![], data: Arc::new(Data::I64(vec![v])), id: next_id() }
     }
     pub fn scalar_bool(v: bool) -> Tensor {
-        Tensor { shape: vec![], data: Arc::new(Data::Bool(vec![v])) }
+        Tensor { shape: vec![], data: Arc::new(Data::Bool(vec![v])), id: next_id() }
     }
     /// A 1-D int32 tensor (shapes, axes and perms as TF passes them).
     pub fn vec_i32(v: Vec<i32>) -> Tensor {
-        Tensor { shape: vec![v.len()], data: Arc::new(Data::I32(v)) }
+        Tensor { shape: vec![v.len()], data: Arc::new(Data::I32(v)), id: next_id() }
     }
     /// A 1-D int64 tensor.
     pub fn vec_i64(v: Vec<i64>) -> Tensor {
-        Tensor { shape: vec![v.len()], data: Arc::new(Data::I64(v)) }
+        Tensor { shape: vec![v.len()], data: Arc::new(Data::I64(v)), id: next_id() }
     }
 
     pub fn dtype(&self) -> DType {
@@ -152,7 +175,7 @@ impl Tensor {
                 n
             )));
         }
-        Ok(Tensor { shape, data: self.data.clone() })
+        Ok(Tensor { shape, data: self.data.clone(), id: next_id() })
     }
 
     /// Element `i` (flat, row-major) as f64. Panics never: out of range gives NaN.
@@ -185,6 +208,17 @@ impl Tensor {
     /// The scalar value of a 1-element tensor as f64.
     pub fn scalar_value_f64(&self) -> Option<f64> {
         (self.num_elements() == 1).then(|| self.get_f64(0))
+    }
+
+    /// The tensor's identity (see [`Tensor`]).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The same value under a fresh identity (no copy): what a variable read
+    /// or an aliasing op returns as a new tensor for a gradient tape.
+    pub fn renewed(&self) -> Tensor {
+        Tensor { shape: self.shape.clone(), data: self.data.clone(), id: next_id() }
     }
 
     /// True if both share one buffer (cheap identity test).

@@ -76,6 +76,7 @@ fn compatible(want: &ValueType, got: &ValueType) -> bool {
         }
         (ValueType::Resource(w), ValueType::Resource(g)) => w.dtype == g.dtype,
         (ValueType::Str, ValueType::Str) => true,
+        (ValueType::List(w), ValueType::List(g)) => w.dtype == g.dtype,
         _ => false,
     }
 }
@@ -131,6 +132,9 @@ fn if_infer(cx: &InferCtx) -> TfResult<Vec<ValueType>> {
         .map(|(i, (x, y))| match (x, y) {
             (ValueType::Tensor(p), ValueType::Tensor(q)) if p.dtype == q.dtype => {
                 Ok(ValueType::Tensor(TensorType::new(p.dtype, relax_shape(&p.shape, &q.shape))))
+            }
+            (ValueType::List(p), ValueType::List(q)) if p.dtype == q.dtype => {
+                Ok(ValueType::List(TensorType::new(p.dtype, relax_shape(&p.shape, &q.shape))))
             }
             _ if x == y => Ok(x.clone()),
             _ => Err(TfError::type_error(format!(
@@ -207,7 +211,9 @@ fn while_infer(cx: &InferCtx) -> TfResult<Vec<ValueType>> {
             )));
         }
     }
-    Ok(cx.inputs.to_vec())
+    // The loop variables have the types of the body's arguments (their
+    // shape invariants), which may be less specific than the inputs'.
+    Ok(func_arg_types(body))
 }
 
 fn while_run(cx: &mut RunCtx, xs: &[RtValue]) -> TfResult<Vec<RtValue>> {
@@ -245,4 +251,26 @@ pub static STATELESS_WHILE: GraphOpDef = GraphOpDef {
     global_effect: false,
     infer: while_infer,
     run: while_run,
+};
+
+/// `Assert(condition; message)`: fails with `InvalidArgumentError`
+/// ("assertion failed: [message]") when `condition` is false. (TF passes
+/// the message as string inputs; here it is an attribute.)
+pub static ASSERT: GraphOpDef = GraphOpDef {
+    name: "Assert",
+    class: OpClass::Stateful,
+    resource_effect: ResourceEffect::None,
+    global_effect: true,
+    infer: |cx| {
+        tensor_type(cx, 0)?;
+        Ok(vec![])
+    },
+    run: |cx, xs| {
+        let c = tensor_in("Assert", xs, 0)?;
+        if truthy(c) {
+            return Ok(vec![]);
+        }
+        let msg = str_attr(&cx.node.attrs, "message", "");
+        Err(TfError::invalid_argument(format!("assertion failed: [{msg}]")))
+    },
 };

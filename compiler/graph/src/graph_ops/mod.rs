@@ -17,11 +17,16 @@ use tfjit_tensor::op::{AttrsExt, OpClass};
 
 mod control_flow;
 mod printing;
+pub mod tensor_list;
 mod variables;
 
 pub use control_flow::{
-    func_arg_types, func_arity, func_output_types, relax_shape, IF, STATELESS_IF, STATELESS_WHILE,
-    WHILE,
+    func_arg_types, func_arity, func_output_types, relax_shape, ASSERT, IF, STATELESS_IF,
+    STATELESS_WHILE, WHILE,
+};
+pub use tensor_list::{
+    TENSOR_LIST_FROM_TENSOR, TENSOR_LIST_GATHER, TENSOR_LIST_GET_ITEM, TENSOR_LIST_LENGTH,
+    TENSOR_LIST_RESERVE, TENSOR_LIST_SET_ITEM, TENSOR_LIST_STACK,
 };
 pub use printing::{PRINT_V2, STRING_FORMAT};
 use tfjit_tensor::{Attr, Attrs, Tensor, TensorType, TfError, TfResult};
@@ -99,6 +104,14 @@ pub static ALL: &[&GraphOpDef] = &[
     &STATELESS_IF,
     &WHILE,
     &STATELESS_WHILE,
+    &ASSERT,
+    &TENSOR_LIST_RESERVE,
+    &TENSOR_LIST_FROM_TENSOR,
+    &TENSOR_LIST_SET_ITEM,
+    &TENSOR_LIST_GET_ITEM,
+    &TENSOR_LIST_STACK,
+    &TENSOR_LIST_GATHER,
+    &TENSOR_LIST_LENGTH,
 ];
 
 // ---------------------------------------------------------------- helpers

@@ -7,8 +7,9 @@
 
 use crate::value::Str;
 use rustpython_parser::ast::{self, Expr, Ranged, Stmt};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// One parsed source file (the program, or a module run by `exec_module_source`).
@@ -102,6 +103,10 @@ pub struct Code {
     pub lambda_body: Option<Expr>,
     pub params: Params,
     pub names: HashMap<Str, NameRes>,
+    /// Resolutions already looked up, by the address of the name's text
+    /// (the identifier in the tree, which lives as long as the code): a
+    /// pointer hash instead of hashing the string on every access.
+    resolved: RefCell<HashMap<usize, (NameRes, Str), BuildHasherDefault<AddrHasher>>>,
     pub nfast: usize,
     /// Names of the cells: cellvars first, then freevars.
     pub cell_names: Vec<Str>,
@@ -114,7 +119,41 @@ pub struct Code {
     pub doc: Option<Str>,
 }
 
+/// Hasher for addresses: one multiply (addresses are already unique).
+#[derive(Default)]
+pub struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = ((n as u64) ^ (n as u64 >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 impl Code {
+    /// Resolution of `name` (usually the text of a name node of this
+    /// scope's tree), memoized by the text's address. The cached name is
+    /// compared too, so a transient string at a reused address is safe.
+    #[inline]
+    pub fn resolve_cached(&self, name: &str) -> NameRes {
+        let key = name.as_ptr() as usize;
+        if let Some((r, n)) = self.resolved.borrow().get(&key) {
+            if **n == *name {
+                return *r;
+            }
+        }
+        let r = self.resolve(name);
+        self.resolved.borrow_mut().insert(key, (r, name.into()));
+        r
+    }
+
     /// Resolution of `name` in this scope.
     #[inline]
     pub fn resolve(&self, name: &str) -> NameRes {
@@ -318,9 +357,13 @@ impl Collector {
                 self.target(sc, &mut a.target);
             }
             Stmt::AnnAssign(a) => {
+                // The annotation is never evaluated. A bare `x: T` still
+                // makes a simple name local to its scope, as in CPython.
                 if let Some(v) = &mut a.value {
                     self.expr(sc, v);
                     self.target(sc, &mut a.target);
+                } else if let Expr::Name(n) = a.target.as_ref() {
+                    self.bind(sc, n.id.as_str());
                 }
             }
             Stmt::For(f) => {
@@ -694,6 +737,7 @@ fn build_code(sc: Scope, unit: &Rc<Unit>) -> Code {
         lambda_body: sc.lambda_body,
         params,
         names,
+        resolved: RefCell::new(HashMap::default()),
         nfast,
         cell_names,
         ncellvars,

@@ -209,7 +209,7 @@ impl Interp {
 
     /// Bind `name` in the frame's scope.
     pub(crate) fn store_name(&mut self, f: &mut Frame, name: &str, v: Value) {
-        match f.code.resolve(name) {
+        match f.code.resolve_cached(name) {
             NameRes::Fast(i) => f.fast[i] = Some(v),
             NameRes::Cell(i) => *f.cells[i].borrow_mut() = Some(v),
             NameRes::Global => set_in_map(&mut f.globals.attrs.borrow_mut(), name, v),
@@ -222,7 +222,7 @@ impl Interp {
 
     /// Read `name` in the frame's scope.
     pub(crate) fn load_name(&mut self, f: &Frame, name: &str) -> PyResult<Value> {
-        match f.code.resolve(name) {
+        match f.code.resolve_cached(name) {
             NameRes::Fast(i) => match &f.fast[i] {
                 Some(v) => Ok(v.clone()),
                 None => Err(unbound_local(name)),
@@ -265,7 +265,7 @@ impl Interp {
     }
 
     fn delete_name(&mut self, f: &mut Frame, name: &str) -> PyResult<()> {
-        let ok = match f.code.resolve(name) {
+        let ok = match f.code.resolve_cached(name) {
             NameRes::Fast(i) => f.fast[i].take().is_some(),
             NameRes::Cell(i) => f.cells[i].borrow_mut().take().is_some(),
             NameRes::Global => f.globals.attrs.borrow_mut().shift_remove(name).is_some(),
@@ -275,7 +275,7 @@ impl Interp {
             },
         };
         if !ok {
-            return Err(match f.code.resolve(name) {
+            return Err(match f.code.resolve_cached(name) {
                 NameRes::Fast(_) | NameRes::Cell(_) => unbound_local(name),
                 _ => Exc::new("NameError", format!("name '{name}' is not defined")),
             });

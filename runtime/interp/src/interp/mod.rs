@@ -289,6 +289,17 @@ impl Interp {
         self.depth += 1;
         Ok(())
     }
+    /// Enter one level of a recursive operation on nested containers
+    /// (repr, comparison, hashing): it counts against the recursion limit
+    /// like a call, as CPython's `Py_EnterRecursiveCall` does. `what` ends
+    /// the RecursionError message (" while getting the repr of an object").
+    pub(crate) fn enter_nested(&mut self, what: &str) -> PyResult<()> {
+        if self.depth + 1 >= self.recursion_limit || self.check_stack().is_err() {
+            return Err(Exc::new("RecursionError", format!("maximum recursion depth exceeded{what}")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
     pub(crate) fn leave_call(&mut self) {
         self.depth -= 1;
     }

@@ -403,7 +403,33 @@ fn call_dunder(interp: &mut Interp, v: &Value, name: &str, args: Vec<Value>) -> 
 }
 
 /// `a <op> b`.
+#[inline]
 pub fn binary_op(interp: &mut Interp, a: &Value, op: BinOp, b: &Value) -> PyResult<Value> {
+    // Fast paths: small-int and float arithmetic that cannot fail.
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => {
+            let r = match op {
+                BinOp::Add => x.checked_add(*y),
+                BinOp::Sub => x.checked_sub(*y),
+                BinOp::Mul => x.checked_mul(*y),
+                _ => None,
+            };
+            if let Some(r) = r {
+                return Ok(Value::Int(r));
+            }
+        }
+        (Value::Float(x), Value::Float(y)) => match op {
+            BinOp::Add => return Ok(Value::Float(x + y)),
+            BinOp::Sub => return Ok(Value::Float(x - y)),
+            BinOp::Mul => return Ok(Value::Float(x * y)),
+            _ => {}
+        },
+        _ => {}
+    }
+    binary_op_general(interp, a, op, b)
+}
+
+fn binary_op_general(interp: &mut Interp, a: &Value, op: BinOp, b: &Value) -> PyResult<Value> {
     if let Some(v) = core_binary(interp, a, op, b)? {
         return Ok(v);
     }
@@ -655,6 +681,13 @@ fn cmp_dunder(op: CmpOp) -> &'static str {
 }
 
 fn seq_compare(interp: &mut Interp, x: &[Value], y: &[Value], op: CmpOp) -> PyResult<Value> {
+    interp.enter_nested(" in comparison")?;
+    let r = seq_compare_items(interp, x, y, op);
+    interp.leave_call();
+    r
+}
+
+fn seq_compare_items(interp: &mut Interp, x: &[Value], y: &[Value], op: CmpOp) -> PyResult<Value> {
     let n = x.len().min(y.len());
     for i in 0..n {
         if !(x[i].is(&y[i]) || eq(interp, &x[i], &y[i])?) {
@@ -715,6 +748,13 @@ fn dict_eq(interp: &mut Interp, x: &Rc<RefCell<Dict>>, y: &Rc<RefCell<Dict>>) ->
     if Rc::ptr_eq(x, y) {
         return Ok(true);
     }
+    interp.enter_nested(" in comparison")?;
+    let r = dict_eq_items(interp, x, y);
+    interp.leave_call();
+    r
+}
+
+fn dict_eq_items(interp: &mut Interp, x: &Rc<RefCell<Dict>>, y: &Rc<RefCell<Dict>>) -> PyResult<bool> {
     if x.borrow().len() != y.borrow().len() {
         return Ok(false);
     }
@@ -734,7 +774,15 @@ fn dict_eq(interp: &mut Interp, x: &Rc<RefCell<Dict>>, y: &Rc<RefCell<Dict>>) ->
 }
 
 /// Rich comparison `a <op> b` (the result may be a non-bool, e.g. a tensor).
+#[inline]
 pub fn compare(interp: &mut Interp, a: &Value, op: CmpOp, b: &Value) -> PyResult<Value> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        return Ok(Value::Bool(ord_result(op, Some(x.cmp(y)))));
+    }
+    compare_general(interp, a, op, b)
+}
+
+fn compare_general(interp: &mut Interp, a: &Value, op: CmpOp, b: &Value) -> PyResult<Value> {
     if let Some(v) = core_compare(interp, a, op, b)? {
         return Ok(v);
     }
@@ -833,7 +881,12 @@ pub fn hash_key(interp: &mut Interp, v: &Value) -> PyResult<HashKey> {
             }
         }
         Value::Str(s) => HashKey::Str(s.clone()),
-        Value::Tuple(t) => HashKey::Tuple(t.iter().map(|x| hash_key(interp, x)).collect::<PyResult<_>>()?),
+        Value::Tuple(t) => {
+            // CPython hashes nested tuples without a recursion limit: only
+            // the native stack bounds it.
+            interp.check_stack()?;
+            HashKey::Tuple(t.iter().map(|x| hash_key(interp, x)).collect::<PyResult<_>>()?)
+        }
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
             return Err(Exc::type_error(format!("unhashable type: '{}'", v.type_name())))
         }

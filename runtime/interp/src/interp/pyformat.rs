@@ -180,6 +180,18 @@ fn seq_repr(interp: &mut Interp, items: &[Value], open: &str, close: &str, one_c
 
 /// `repr(v)`.
 pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) | Value::BoundMethod(_) => {
+            interp.enter_nested(" while getting the repr of an object")?;
+            let r = repr_inner(interp, v);
+            interp.leave_call();
+            r
+        }
+        _ => repr_inner(interp, v),
+    }
+}
+
+fn repr_inner(interp: &mut Interp, v: &Value) -> PyResult<String> {
     Ok(match v {
         Value::None => "None".into(),
         Value::Bool(true) => "True".into(),
@@ -193,7 +205,6 @@ pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
             if interp.repr_guard.contains(&id) {
                 return Ok("[...]".into());
             }
-            interp.check_stack()?;
             interp.repr_guard.push(id);
             let items = l.borrow().clone();
             let r = seq_repr(interp, &items, "[", "]", false);
@@ -201,7 +212,6 @@ pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
             r?
         }
         Value::Tuple(t) => {
-            interp.check_stack()?;
             seq_repr(interp, t, "(", ")", true)?
         }
         Value::Dict(d) => {
@@ -209,7 +219,6 @@ pub fn repr(interp: &mut Interp, v: &Value) -> PyResult<String> {
             if interp.repr_guard.contains(&id) {
                 return Ok("{...}".into());
             }
-            interp.check_stack()?;
             interp.repr_guard.push(id);
             let items: Vec<(Value, Value)> = d.borrow().items().map(|(k, v)| (k.clone(), v.clone())).collect();
             let mut out = String::from("{");

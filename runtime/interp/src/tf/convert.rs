@@ -123,6 +123,7 @@ fn tf_leaf(v: &Value, depth: usize) -> PyResult<Leaf> {
     Ok(match v {
         Value::Bool(b) => Leaf::Bool(*b),
         Value::Int(i) => Leaf::Int(*i),
+        Value::BigInt(_) => return Err(Exc::value_error("Can't convert Python sequence with out-of-range integer to Tensor.")),
         Value::Float(f) => Leaf::Float(*f),
         Value::None if depth == 0 => {
             return Err(Exc::value_error(format!(
@@ -357,6 +358,9 @@ pub fn tv_of(v: &Value) -> PyResult<Option<TV>> {
     }
     if let Some(var) = v.downcast::<Variable>() {
         return var.read_tv().map(Some);
+    }
+    if let Some(s) = v.downcast::<crate::tf::indexed_slices::IndexedSlices>() {
+        return s.s.densify().map(Some);
     }
     Ok(None)
 }

@@ -11,18 +11,22 @@
 
 pub mod concrete;
 pub mod convert;
+pub mod data;
 pub mod dtypes;
 pub mod errors;
 pub mod function;
+pub mod indexed_slices;
 pub mod module;
 pub mod ndarray;
 pub mod ops_array;
 pub mod ops_math;
+pub mod optimizers;
 pub mod print;
 pub mod shape;
 pub mod slicing;
 pub mod spec;
 pub mod symbolic;
+pub mod tape;
 pub mod tensor;
 pub mod trace;
 pub mod unsupported;
@@ -53,11 +57,11 @@ const UNSUPPORTED_DTYPES: &[&str] = &[
 
 /// Parts of TF's API that tfjit does not have yet (any use raises NotImplementedError).
 const UNSUPPORTED: &[&str] = &[
-    "data", "keras", "GradientTape", "cond", "while_loop", "case", "switch_case", "TensorArray", "autograph",
-    "custom_gradient", "init_scope", "device", "UnconnectedGradients", "py_function", "random", "nest",
+    "cond", "while_loop", "case", "switch_case", "TensorArray", "autograph",
+    "init_scope", "device", "py_function", "random", "nest",
     "debugging", "saved_model", "train", "summary", "distribute", "image", "strings", "sparse", "ragged",
     "signal", "io", "experimental", "compat", "vectorized_map", "map_fn", "scan", "foldl", "foldr",
-    "numpy_function", "name_scope", "control_dependencies", "group", "no_op", "Graph", "IndexedSlices",
+    "numpy_function", "name_scope", "control_dependencies", "group", "no_op", "Graph",
     "RaggedTensor", "SparseTensor", "gradients", "hessians", "recompute_grad", "lookup", "feature_column",
     "estimator", "lite", "quantization", "queue", "sets", "audio", "bitwise", "tpu", "xla", "mlir",
     "test", "sysconfig", "version", "saved_model", "get_logger", "ensure_shape", "assert_equal",
@@ -119,12 +123,20 @@ pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     tf.set("nn", Value::Module(nn));
     tf.set("linalg", Value::Module(linalg));
     tf.set("errors", Value::Module(errors::make_errors_module()));
+    tf.set("data", data::make_module());
 
     tf.set("Tensor", native_class("Tensor", "Tensor", None));
     tf.set("Variable", native_class("Variable", "Variable", Some(Box::new(variable::variable_ctor))));
     tf.set("TensorShape", native_class("TensorShape", "TensorShape", Some(Box::new(shape::tensor_shape_ctor))));
     tf.set("TensorSpec", native_class("TensorSpec", "TensorSpec", Some(Box::new(shape::tensor_spec_ctor))));
 
+    tf.set("GradientTape", native_class("GradientTape", "GradientTape", Some(Box::new(tape::object::gradient_tape_ctor))));
+    tf.set("UnconnectedGradients", tape::object::unconnected_gradients_value());
+    tf.set("custom_gradient", Builtin::value("custom_gradient", tape::custom::custom_gradient));
+    tf.set(
+        "IndexedSlices",
+        native_class("IndexedSlices", "IndexedSlices", Some(Box::new(indexed_slices::indexed_slices_ctor))),
+    );
     tf.set("print", Builtin::value("print", print::tf_print));
     tf.set("function", Builtin::value("function", function::tf_function));
     tf.set("executing_eagerly", Builtin::value("executing_eagerly", |_i, args| {
@@ -137,6 +149,11 @@ pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     config.set("experimental", Unsupported::value("tf.config.experimental"));
     tf.set("config", Value::Module(config));
 
+    match optimizers::make_keras(interp, &tf) {
+        Ok(k) => tf.set("keras", k),
+        Err(e) if e.is("NotImplementedError") => tf.set("keras", Unsupported::value("tf.keras")),
+        Err(e) => return Err(e),
+    }
     match module::make_module_class(interp) {
         Ok(c) => tf.set("Module", c),
         // The interpreter cannot run Python source yet: keep the rest usable.

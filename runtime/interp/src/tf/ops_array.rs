@@ -589,10 +589,16 @@ fn identity(py: &'static str, hint: &'static str) -> Value {
     Builtin::value(py, move |_i, args| {
         let [x] = args.bind(py, ["input"], 1)?;
         let x = to_tensor(&req(x))?;
+        // `stop_gradient`: a tensor no gradient tape connects to its input.
+        let stop = hint == "StopGradient";
         if crate::tf::trace::tracing() {
-            return Ok(tvv(op1_named(hint, "Identity", &[&x], attrs![("T", Attr::Type(x.dtype()))])?));
+            let run = || op1_named(hint, "Identity", &[&x], attrs![("T", Attr::Type(x.dtype()))]);
+            return Ok(tvv(if stop { crate::tf::tape::paused(run)? } else { run()? }));
         }
-        Ok(tvv(x))
+        Ok(tvv(match x {
+            TV::E(t) if stop => TV::E(t.renewed()),
+            x => x,
+        }))
     })
 }
 

@@ -146,6 +146,12 @@ pub fn tracing() -> bool {
     STACK.with(|s| !s.borrow().is_empty())
 }
 
+/// The active trace graph with id `id` (for wiring a nested graph's
+/// captures of an enclosing graph's tensors into its parent).
+pub fn active_graph(id: GraphId) -> Option<Rc<TraceGraph>> {
+    STACK.with(|s| s.borrow().iter().rev().find(|c| c.graph.id() == id).map(|c| c.graph.clone()))
+}
+
 fn on_stack(g: &Rc<TraceGraph>) -> bool {
     STACK.with(|s| s.borrow().iter().any(|c| Rc::ptr_eq(&c.graph, g)))
 }
@@ -186,7 +192,7 @@ impl Sym {
     pub fn new(g: &Rc<TraceGraph>, o: Output) -> Sym {
         let ty = match g.value_type(o) {
             ValueType::Tensor(t) => t,
-            ValueType::Resource(t) => t,
+            ValueType::Resource(t) | ValueType::List(t) => t,
             ValueType::Str => TensorType::new(DType::Float32, StaticShape::known(&[])),
         };
         Sym { g: g.clone(), o, ty }
@@ -327,7 +333,7 @@ fn graph_input(ctx: &TraceCtx, b: &mut GraphBuilder, x: &TV, name_hint: &str) ->
                 return Ok(s.o);
             }
             if on_stack(&s.g) {
-                return Ok(b.capture_symbolic(name_hint, s.o, ValueType::Tensor(s.ty.clone())));
+                return Ok(b.capture_symbolic(name_hint, s.o, s.g.value_type(s.o)));
             }
             Err(Exc::new(
                 "InaccessibleTensorError",
@@ -346,6 +352,16 @@ fn graph_input(ctx: &TraceCtx, b: &mut GraphBuilder, x: &TV, name_hint: &str) ->
 /// kernel, or as a graph node named from `hint` when a trace is active or an
 /// input is symbolic.
 pub fn run_op(hint: &str, op: &str, inputs: &[&TV], attrs: Attrs) -> PyResult<Vec<TV>> {
+    if crate::tf::tape::any_active() {
+        let a = attrs.clone();
+        let outs = run_op_unrecorded(hint, op, inputs, attrs)?;
+        return Ok(crate::tf::tape::record_op(op, inputs, &a, outs));
+    }
+    run_op_unrecorded(hint, op, inputs, attrs)
+}
+
+/// [`run_op`] without telling the gradient tapes.
+fn run_op_unrecorded(hint: &str, op: &str, inputs: &[&TV], attrs: Attrs) -> PyResult<Vec<TV>> {
     let ctx = current();
     let all_eager = inputs.iter().all(|x| !x.is_symbolic());
     let Some(ctx) = ctx else {

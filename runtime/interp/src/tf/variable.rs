@@ -103,6 +103,15 @@ impl Variable {
     /// Reads the variable: eagerly its value; inside a trace a
     /// `ReadVariableOp` on its captured handle.
     pub fn read_tv(&self) -> PyResult<TV> {
+        let v = self.read_unrecorded()?;
+        if crate::tf::tape::any_active() {
+            return Ok(crate::tf::tape::record_read(&self.cell, v));
+        }
+        Ok(v)
+    }
+
+    /// [`Self::read_tv`] without telling the gradient tapes.
+    fn read_unrecorded(&self) -> PyResult<TV> {
         match crate::tf::trace::current() {
             None => {
                 if !self.cell.initialized.get() {
