@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tfjit_graph::{execute, GraphBuilder, MemRuntime, Output, RtValue, ValueType};
-use tfjit_interp::{Args, Interp, RunOptions, Value};
+use tfjit_interp::{Args, Exc, Interp, RunOptions, Value};
 use tfjit_tensor::{attrs, op::run1, Attr, Attrs, DType, Data, Tensor, TensorType};
 
 /// The `trace_latency` workload's function, and a helper that wraps it in a
@@ -50,12 +50,25 @@ fn global(module: &tfjit_interp::value::Module, name: &str) -> Value {
     module.attrs.borrow().get(name).cloned().unwrap_or_else(|| panic!("trace program defines no {name}"))
 }
 
+/// The repr of a raised exception.
+fn describe(interp: &mut Interp, e: &Exc) -> String {
+    interp.repr(&e.value).unwrap_or_else(|_| "<exception>".into())
+}
+
+/// Calls a no-argument Python function; panics with the exception's repr.
+fn call(interp: &mut Interp, f: &Value) -> Value {
+    match interp.call(f, Args::new(vec![])) {
+        Ok(v) => v,
+        Err(e) => panic!("{}", describe(interp, &e)),
+    }
+}
+
 fn bench_trace(c: &mut Criterion) {
     let mut interp = Interp::new_capturing(RunOptions::default());
     let module: Rc<_> = match interp.exec_source("bench_trace", "bench_trace.py", TRACE_PROGRAM) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("trace benchmarks skipped: the trace program failed: {e:?}");
+            eprintln!("trace benchmarks skipped: the trace program failed: {}", describe(&mut interp, &e));
             return;
         }
     };
@@ -63,11 +76,11 @@ fn bench_trace(c: &mut Criterion) {
     g.sample_size(20).measurement_time(Duration::from_secs(3));
     let fresh = global(&module, "trace_and_call");
     g.bench_function("trace_100_ops_and_call", |b| {
-        b.iter(|| interp.call(&fresh, Args::new(vec![])).unwrap_or_else(|e| panic!("{e:?}")))
+        b.iter(|| call(&mut interp, &fresh))
     });
     let traced = global(&module, "call_traced");
     g.bench_function("call_traced_100_ops", |b| {
-        b.iter(|| interp.call(&traced, Args::new(vec![])).unwrap_or_else(|e| panic!("{e:?}")))
+        b.iter(|| call(&mut interp, &traced))
     });
     g.finish();
 }

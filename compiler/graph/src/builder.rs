@@ -337,7 +337,7 @@ impl GraphBuilder {
             return e;
         }
         if e.message.contains("was expected to be a") {
-            return TfError::type_error(e.message);
+            return TfError::type_error(graph_dtype_message(&e.message).unwrap_or(e.message));
         }
         let ins: Vec<String> = inputs.iter().map(|&o| input_ref(&self.graph, o)).collect();
         let shapes: Vec<String> = inputs
@@ -428,6 +428,32 @@ impl GraphBuilder {
         self.graph.plan = OnceLock::new();
         Ok(self.graph)
     }
+}
+
+/// The graph-mode wording of a kernel's dtype mismatch: "cannot compute
+/// AddV2 as input #1(zero-based) was expected to be a int32 tensor but is a
+/// float tensor" becomes TF's "Input 'y' of 'AddV2' Op has type float32 that
+/// does not match type int32 of argument 'x'."
+fn graph_dtype_message(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("cannot compute ")?;
+    let (op, rest) = rest.split_once(" as input #")?;
+    let (idx, rest) = rest.split_once("(zero-based) was expected to be a ")?;
+    let (want, rest) = rest.split_once(" tensor but is a ")?;
+    let got = rest.split(" tensor").next()?;
+    let idx: usize = idx.parse().ok()?;
+    let py = |t: &str| match t {
+        "float" => "float32".to_string(),
+        "double" => "float64".to_string(),
+        other => other.to_string(),
+    };
+    let names = ["x", "y", "z"];
+    let input = names.get(idx).copied().unwrap_or("input");
+    let first = if idx == 0 { "y" } else { "x" };
+    Some(format!(
+        "Input '{input}' of '{op}' Op has type {} that does not match type {} of argument '{first}'.",
+        py(got),
+        py(want)
+    ))
 }
 
 /// TF's input reference: `x` for output 0, `x:1` otherwise.

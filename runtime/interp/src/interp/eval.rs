@@ -213,7 +213,8 @@ impl Interp {
 
     /// Elements of a list/tuple/set display, with `*x` unpacking.
     fn eval_elts(&mut self, f: &mut Frame, elts: &[Expr]) -> PyResult<Vec<Value>> {
-        let mut out = Vec::with_capacity(elts.len());
+        // One spare slot: method calls prepend the receiver.
+        let mut out = Vec::with_capacity(elts.len() + 1);
         for e in elts {
             if let Expr::Starred(s) = e {
                 let v = self.eval(f, &s.value)?;
@@ -316,6 +317,20 @@ impl Interp {
             if crate::builtins::methods::is_core(&recv) {
                 let args = self.eval_args(f, &c.args, &c.keywords, &recv)?;
                 return crate::builtins::methods::call_method(self, &recv, a.attr.as_str(), args);
+            }
+            // `obj.method(...)` on an instance whose class defines a plain
+            // function `method` (and the instance does not shadow it): call
+            // it with `obj` first, without building a bound method.
+            if let Value::Instance(inst) = &recv {
+                let name = a.attr.as_str();
+                if let Some(Value::Function(func)) = inst.class.lookup(name) {
+                    if !inst.dict.borrow().contains_key(name) {
+                        let method = Value::Function(func.clone());
+                        let mut args = self.eval_args(f, &c.args, &c.keywords, &method)?;
+                        args.pos.insert(0, recv.clone());
+                        return self.call_function(&func, args);
+                    }
+                }
             }
             let func = self.get_attr(&recv, a.attr.as_str())?;
             let args = self.eval_args(f, &c.args, &c.keywords, &func)?;

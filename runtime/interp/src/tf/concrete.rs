@@ -132,6 +132,18 @@ fn graph_error(e: TfError, inference: &str) -> Exc {
 impl Concrete {
     /// Runs the graph on the flat tensor inputs and rebuilds the outputs.
     pub fn run(&self, inputs: Vec<Tensor>, interp: &mut Interp) -> PyResult<Value> {
+        if crate::tf::tape::any_active() {
+            let vars: Vec<VarId> = self
+                .fg
+                .captures()
+                .iter()
+                .filter_map(|c| match &c.kind {
+                    tfjit_graph::CaptureKind::Variable(id) => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            crate::tf::tape::check_function_call(&inputs, &vars)?;
+        }
         let args: Vec<RtValue> = inputs.into_iter().map(RtValue::Tensor).collect();
         let outs = {
             let mut rt = InterpRuntime { interp };
@@ -387,6 +399,8 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
     let ctx = trace::current().ok_or_else(|| Exc::runtime_error("inline_call outside of a trace"))?;
     let g = &c.fg;
     let mut map: std::collections::HashMap<Output, Output> = std::collections::HashMap::new();
+    // Variable handles of the inlined graph, so gradient tapes see its reads.
+    let mut handles: std::collections::HashMap<Output, Rc<crate::tf::variable::VarCell>> = std::collections::HashMap::new();
     for (&ix, a) in g.inputs().iter().zip(args) {
         map.insert(g.output(ix, 0), trace::to_graph(&ctx, a, "input")?);
     }
@@ -394,7 +408,9 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
         let o = match &cap.kind {
             tfjit_graph::CaptureKind::Variable(id) => {
                 let cell = lookup_cell(*id).ok_or_else(|| Exc::runtime_error("captured variable no longer exists"))?;
-                cell.handle(&ctx)?
+                let h = cell.handle(&ctx)?;
+                handles.insert(h, cell);
+                h
             }
             tfjit_graph::CaptureKind::Tensor(t) => trace::to_graph(&ctx, &TV::E(t.clone()), "captured")?,
             tfjit_graph::CaptureKind::Symbolic(_) => {
@@ -422,6 +438,9 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
             }
             Ok(b.add_func_op(&node.name, name, &ins, node.attrs.clone(), node.funcs.clone())?)
         })??;
+        if crate::tf::tape::any_active() {
+            record_inlined(&ctx, name, &ins, &node.attrs, &outs, &handles);
+        }
         for (i, o) in outs.into_iter().enumerate() {
             map.insert(g.output(ix, i), o);
         }
@@ -432,6 +451,30 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
         .map(|o| map.get(o).map(|&x| sym_value(Sym::new(&ctx.graph, x))).unwrap_or(Value::None))
         .collect();
     Ok(rebuild(&c.outputs, &|i| outs.get(i).cloned().unwrap_or(Value::None)))
+}
+
+/// Tells the gradient tapes about one inlined node: variable reads as reads,
+/// other ops as the funnel would.
+fn record_inlined(
+    ctx: &TraceCtx,
+    name: &str,
+    ins: &[Output],
+    attrs: &tfjit_tensor::Attrs,
+    outs: &[Output],
+    handles: &std::collections::HashMap<Output, Rc<crate::tf::variable::VarCell>>,
+) {
+    let sym = |o: &Output| TV::S(Sym::new(&ctx.graph, *o));
+    if name == "ReadVariableOp" {
+        if let (Some(h), Some(o)) = (ins.first(), outs.first()) {
+            if let Some(cell) = handles.get(h) {
+                crate::tf::tape::record_read(cell, sym(o));
+            }
+        }
+        return;
+    }
+    let in_tvs: Vec<TV> = ins.iter().map(sym).collect();
+    let refs: Vec<&TV> = in_tvs.iter().collect();
+    crate::tf::tape::record_op(name, &refs, attrs, outs.iter().map(sym).collect());
 }
 
 /// The graph outputs of the value returned by the body.

@@ -32,6 +32,8 @@ pub struct FnOptions {
     /// `input_signature` as given (a list of `TensorSpec`s) or `None`.
     pub input_signature: Value,
     pub reduce_retracing: bool,
+    /// `autograph=True` (the default): trace the AutoGraph-converted function.
+    pub autograph: bool,
 }
 
 /// The traces of one function (one per instance for methods).
@@ -70,7 +72,7 @@ fn func_name(f: &Value, interp: &mut Interp) -> String {
 /// `tf.function(func=None, input_signature=None, autograph=True,
 /// jit_compile=None, reduce_retracing=False, …)`.
 pub fn tf_function(interp: &mut Interp, args: Args) -> PyResult<Value> {
-    let [func, sig, _autograph, _jit, rr, _impl, _ago, _attrs, relax, _compile, _hints] = args.bind(
+    let [func, sig, autograph, _jit, rr, _impl, _ago, _attrs, relax, _compile, _hints] = args.bind(
         "function",
         [
             "func",
@@ -92,7 +94,8 @@ pub fn tf_function(interp: &mut Interp, args: Args) -> PyResult<Value> {
         return Err(Exc::type_error("input_signature must be either a tuple or a list of tf.TypeSpec objects"));
     }
     let reduce = crate::tf::util::bool_arg(&rr, false, interp)? || crate::tf::util::bool_arg(&relax, false, interp)?;
-    let opts = Rc::new(FnOptions { input_signature: sig, reduce_retracing: reduce });
+    let autograph = crate::tf::util::bool_arg(&autograph, true, interp)?;
+    let opts = Rc::new(FnOptions { input_signature: sig, reduce_retracing: reduce, autograph });
     match func {
         None | Some(Value::None) => {
             let decorator = move |interp: &mut Interp, args: Args| -> PyResult<Value> {
@@ -214,6 +217,20 @@ fn generic_params(args: &Args) -> PyResult<Vec<Param>> {
 }
 
 impl Function {
+    /// What a trace runs: the AutoGraph-converted function (`autograph=True`)
+    /// or the Python function itself.
+    fn traced_function(&self, interp: &mut Interp) -> PyResult<Value> {
+        if !self.opts.autograph {
+            return Ok(self.func.clone());
+        }
+        match &self.func {
+            Value::Function(f) if !f.code.unit.file.starts_with('<') => {
+                Ok(crate::tf::autograph::convert::convert_function(f, true, interp)?.unwrap_or_else(|| self.func.clone()))
+            }
+            _ => Ok(self.func.clone()),
+        }
+    }
+
     fn params(&self, args: &Args) -> PyResult<Vec<Param>> {
         match params_of(&self.func, self.instance.is_some()) {
             Some(p) => Ok(p),
@@ -345,7 +362,8 @@ impl Function {
         } else {
             VarCreation::NonFirstCallError
         };
-        let r = trace(&self.func, self.instance.as_ref(), &self.name, &params, values, creation, interp)?;
+        let traced = self.traced_function(interp)?;
+        let r = trace(&traced, self.instance.as_ref(), &self.name, &params, values, creation, interp)?;
         st.initialized.set(true);
         st.tracing_count.set(st.tracing_count.get() + 1);
         let mut run_now = None;
@@ -354,7 +372,7 @@ impl Function {
             // Trace again, now without creating variables; that graph serves
             // every later call. The first graph initializes variables whose
             // initial value it computes, so this call runs it.
-            let r2 = trace(&self.func, self.instance.as_ref(), &self.name, &params, values, VarCreation::SingletonError, interp)?;
+            let r2 = trace(&traced, self.instance.as_ref(), &self.name, &params, values, VarCreation::SingletonError, interp)?;
             st.tracing_count.set(st.tracing_count.get() + 1);
             if r.unlifted_init {
                 run_now = Some(r.concrete.clone());

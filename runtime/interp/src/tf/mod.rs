@@ -6,9 +6,13 @@
 //! returns), `variable.rs`, `slicing.rs` (`x[...]` → StridedSlice),
 //! `ops_math.rs` / `ops_array.rs` (the `tf.*` functions), `print.rs`
 //! (`tf.print`), `function.rs` (`tf.function`), `module.rs` + `prelude.py`
-//! (`tf.Module`), `errors.rs` (`tf.errors`), `unsupported.rs` (features not
-//! there yet), `util.rs` (helpers).
+//! (`tf.Module`), `errors.rs` (`tf.errors`), `tape/` (`tf.GradientTape`,
+//! `tf.custom_gradient`), `indexed_slices.rs` (`tf.IndexedSlices`),
+//! `optimizers/` (`tf.keras.optimizers`, Python), `unsupported.rs`
+//! (features not there yet), `util.rs` (helpers).
 
+pub mod autograph;
+pub mod cflow;
 pub mod concrete;
 pub mod convert;
 pub mod data;
@@ -57,7 +61,6 @@ const UNSUPPORTED_DTYPES: &[&str] = &[
 
 /// Parts of TF's API that tfjit does not have yet (any use raises NotImplementedError).
 const UNSUPPORTED: &[&str] = &[
-    "cond", "while_loop", "case", "switch_case", "TensorArray", "autograph",
     "init_scope", "device", "py_function", "random", "nest",
     "debugging", "saved_model", "train", "summary", "distribute", "image", "strings", "sparse", "ragged",
     "signal", "io", "experimental", "compat", "vectorized_map", "map_fn", "scan", "foldl", "foldr",
@@ -124,6 +127,8 @@ pub fn make_module(interp: &mut Interp) -> PyResult<Value> {
     tf.set("linalg", Value::Module(linalg));
     tf.set("errors", Value::Module(errors::make_errors_module()));
     tf.set("data", data::make_module());
+    cflow::register(&tf);
+    tf.set("autograph", autograph::make_tf_autograph_module());
 
     tf.set("Tensor", native_class("Tensor", "Tensor", None));
     tf.set("Variable", native_class("Variable", "Variable", Some(Box::new(variable::variable_ctor))));

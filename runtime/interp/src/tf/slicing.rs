@@ -173,6 +173,11 @@ pub fn slice_tensor(t: &TV, key: &Value, interp: &mut Interp) -> PyResult<TV> {
             }
         }
         let pack = |v: &Vec<TV>, hint: &str| -> PyResult<TV> {
+            // All Python ints: a constant, as TF's `stack` makes it.
+            if v.iter().all(|x| !x.is_symbolic()) {
+                let vals: Vec<i64> = v.iter().filter_map(|x| x.eager().map(|t| t.get_i64(0))).collect();
+                return crate::tf::trace::constant(hint, mk(&vals));
+            }
             let refs: Vec<&TV> = v.iter().collect();
             crate::tf::trace::op1_named(
                 hint,

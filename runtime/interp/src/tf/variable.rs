@@ -93,6 +93,13 @@ impl VarCell {
     }
     /// The variable's handle in the current trace.
     pub fn handle(&self, ctx: &TraceCtx) -> PyResult<tfjit_graph::Output> {
+        // In a branch or loop body: the enclosing graph's handle, captured
+        // (so the If/While op takes the variable as a resource input).
+        if let Some(parent) = crate::tf::cflow::subgraph::parent_of(ctx.graph.id()) {
+            let outer = self.handle(&parent)?;
+            let ty = tfjit_graph::ValueType::Resource(self.tensor_type());
+            return ctx.graph.with_builder(|b| b.capture_symbolic("resource", outer, ty));
+        }
         let ty = self.tensor_type();
         let id = self.id;
         ctx.graph.with_builder(|b| b.capture_variable("resource", id, ty))

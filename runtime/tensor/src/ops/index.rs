@@ -203,9 +203,45 @@ fn ss_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
             let plan = plan_strided_slice(dims, &b, &e, &s, SliceMasks::from_attrs(attrs))?;
             StaticShape::partial(plan.final_shape)
         }
+        (Some(dims), _, _, Some(st)) => partial_slice_shape(dims, &st, attrs),
         _ => StaticShape::unknown_rank(),
     };
     one(x.ty.dtype, shape)
+}
+
+/// The output shape when `begin`/`end` are not known statically (a
+/// symbolic index) but the strides are: dims that do not depend on them
+/// (masked, shrunk, new axes) stay known, the others are unknown.
+fn partial_slice_shape(dims: &[Option<usize>], strides: &[i64], attrs: &Attrs) -> StaticShape {
+    let m = SliceMasks::from_attrs(attrs);
+    let k = strides.len();
+    let big = i64::MAX / 4;
+    let probe = |b: i64, e: i64| -> Option<Vec<Option<usize>>> {
+        let bv: Vec<i64> = (0..k).map(|i| if bit(m.shrink, i) { 0 } else { b }).collect();
+        let ev: Vec<i64> = vec![e; k];
+        plan_strided_slice(dims, &bv, &ev, strides, SliceMasks::from_attrs(attrs)).ok().map(|p| p.final_shape)
+    };
+    let plans: Vec<Option<Vec<Option<usize>>>> = vec![probe(0, big), probe(1, big), probe(0, 0)];
+    if plans.iter().all(|p| p.is_some()) {
+        let plans: Vec<Vec<Option<usize>>> = plans.into_iter().flatten().collect();
+        let n = plans[0].len();
+        if plans.iter().all(|p| p.len() == n) {
+            return StaticShape::partial(
+                (0..n)
+                    .map(|i| {
+                        let v = plans[0][i];
+                        if plans.iter().all(|p| p[i] == v) { v } else { None }
+                    })
+                    .collect(),
+            );
+        }
+    }
+    let unknown = vec![None; dims.len()];
+    let zeros = vec![0i64; k];
+    match plan_strided_slice(&unknown, &zeros, &zeros, strides, SliceMasks::from_attrs(attrs)) {
+        Ok(p) => StaticShape::partial(p.final_shape),
+        Err(_) => StaticShape::unknown_rank(),
+    }
 }
 
 fn gather_plan<T: Copy>(v: &[T], shape: &[usize], plan: &SlicePlan) -> Vec<T> {

@@ -57,14 +57,46 @@ pub fn dataset_text(node: &NodeRef, interp: &mut Interp) -> PyResult<String> {
 
 fn from_tensor_slices(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [t, _name] = args.bind("from_tensor_slices", ["tensors", "name"], 1)?;
-    let comps = normalize(&req(t, "tensors")?, interp)?;
+    let t = req(t, "tensors")?;
+    let comps = if t.is_none() { None } else { Some(normalize(&t, interp)?) };
+    let comps = match comps {
+        Some(c) if !c.flatten().is_empty() => c,
+        _ => return Err(Exc::value_error("Invalid `element`. `element` should not be empty.")),
+    };
     Ok(dataset_value(Rc::new(Slices::new(comps)?)))
 }
 
 fn from_tensors(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [t, _name] = args.bind("from_tensors", ["tensors", "name"], 1)?;
-    let comps = normalize(&req(t, "tensors")?, interp)?;
+    let t = req(t, "tensors")?;
+    let comps = if t.is_none() { None } else { Some(normalize(&t, interp)?) };
+    let comps = match comps {
+        Some(c) if !c.flatten().is_empty() => c,
+        _ => return Err(empty_components("output_shapes", "TensorDataset")),
+    };
     Ok(dataset_value(Rc::new(Tensors { comps })))
+}
+
+/// TF's error for a dataset op given no tensors.
+pub fn empty_components(attr: &str, op: &str) -> Exc {
+    Exc::new(
+        "InvalidArgumentError",
+        format!("Length for attr '{attr}' of 0 must be at least minimum 1\n\t; NodeDef: {{{{node {op}}}}} [Op:{op}]"),
+    )
+}
+
+/// TF's error for an integer tensor argument that is not `int64`.
+fn check_int64(v: &Value, what: &str, interp: &mut Interp) -> PyResult<()> {
+    if let Some(t) = tv_of(v)? {
+        if t.dtype() != DType::Int64 {
+            return Err(Exc::value_error(format!(
+                "{what}: Tensor conversion requested dtype int64 for Tensor with dtype {}: {}",
+                t.dtype().name(),
+                interp.repr(v)?
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A `range` bound: a Python int, or an integer scalar tensor (symbolic
@@ -96,6 +128,10 @@ fn range(interp: &mut Interp, mut args: Args) -> PyResult<Value> {
     if !args.kw.is_empty() {
         return Err(Exc::type_error(format!("range() got an unexpected keyword argument '{}'", args.kw[0].0)));
     }
+    let names: &[&str] = if args.pos.len() == 1 { &["stop"] } else { &["start", "stop", "step"] };
+    for (v, n) in args.pos.iter().zip(names) {
+        check_int64(v, n, interp)?;
+    }
     let b: Vec<Idx> = args.pos.iter().map(bound).collect::<PyResult<_>>()?;
     let (start, stop, step) = match b.as_slice() {
         [stop] => (Idx::S(0), stop.clone(), Idx::S(1)),
@@ -123,10 +159,9 @@ fn zip_structure(v: &Value) -> PyResult<Struct<NodeRef>> {
         other => match other.downcast::<Dataset>() {
             Some(d) => Struct::Leaf(d.node.clone()),
             None => {
-                return Err(Exc::type_error(format!(
-                    "Invalid `datasets`. `datasets` is expected to be a (nested) structure of `tf.data.Dataset` objects. Python `list` is not supported and you should use `tuple` instead. Got {}.",
-                    other.type_name()
-                )))
+                return Err(Exc::type_error(
+                    "Invalid input to `zip`. Inputs are expected to be (nested) structures of `tf.data.Dataset` objects. Python `list` is not supported and you should use `tuple` instead.",
+                ))
             }
         },
     })
@@ -157,10 +192,13 @@ pub fn dataset_class() -> Value {
 
 // ---------------------------------------------------------- transformations
 
-fn count_arg(v: &Option<Value>, what: &str, default: i64) -> PyResult<i64> {
+fn count_arg(v: &Option<Value>, what: &str, default: i64, interp: &mut Interp) -> PyResult<i64> {
     match v {
         None | Some(Value::None) => Ok(default),
-        Some(v) => index_of(v, what),
+        Some(v) => {
+            check_int64(v, what, interp)?;
+            index_of(v, what)
+        }
     }
 }
 
@@ -195,6 +233,13 @@ fn map(node: &NodeRef, interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [f, _npc, _det, _sync, _name] =
         args.bind("map", ["map_func", "num_parallel_calls", "deterministic", "synchronous", "name"], 1)?;
     let f = req(f, "map_func")?;
+    if !crate::builtins::functions::is_callable(&f) && !matches!(&f, Value::Object(o) if o.is_callable()) {
+        return Err(Exc::value_error(format!(
+            "Argument `func` must be a callable. Received func={} (of type <class '{}'>)",
+            interp.repr(&f)?,
+            f.type_name()
+        )));
+    }
     let df = trace_fn(&f, "map", element_arg_types(&node.spec()), interp)?;
     Ok(dataset_value(Rc::new(Map { inner: node.clone(), f: Rc::new(df) })))
 }
@@ -202,7 +247,9 @@ fn map(node: &NodeRef, interp: &mut Interp, args: Args) -> PyResult<Value> {
 fn batch(node: &NodeRef, interp: &mut Interp, args: Args) -> PyResult<Value> {
     let [size, drop, _npc, _det, _name] =
         args.bind("batch", ["batch_size", "drop_remainder", "num_parallel_calls", "deterministic", "name"], 1)?;
-    let size = index_of(&req(size, "batch_size")?, "batch_size")?;
+    let size = req(size, "batch_size")?;
+    check_int64(&size, "batch_size", interp)?;
+    let size = index_of(&size, "batch_size")?;
     let drop = crate::tf::util::bool_arg(&drop, false, interp)?;
     if size <= 0 {
         return Err(Exc::new("InvalidArgumentError", "Batch size must be greater than zero. [Op:BatchDatasetV2]"));
@@ -250,24 +297,24 @@ impl Object for Dataset {
                 let [init, f, _name] = args.bind("reduce", ["initial_state", "reduce_func", "name"], 2)?;
                 crate::tf::data::traced_loop::reduce(this, &req(init, "initial_state")?, &req(f, "reduce_func")?, interp)
             }),
-            "take" => method(name, this, move |_i, _t, args| {
+            "take" => method(name, this, move |interp, _t, args| {
                 let [c, _name] = args.bind("take", ["count", "name"], 1)?;
-                let k = count_arg(&c, "count", -1)?;
+                let k = count_arg(&c, "count", -1, interp)?;
                 Ok(dataset_value(Rc::new(Take { inner: node.clone(), k })))
             }),
-            "skip" => method(name, this, move |_i, _t, args| {
+            "skip" => method(name, this, move |interp, _t, args| {
                 let [c, _name] = args.bind("skip", ["count", "name"], 1)?;
-                let k = count_arg(&c, "count", 0)?;
+                let k = count_arg(&c, "count", 0, interp)?;
                 Ok(dataset_value(Rc::new(Skip { inner: node.clone(), k })))
             }),
-            "repeat" => method(name, this, move |_i, _t, args| {
+            "repeat" => method(name, this, move |interp, _t, args| {
                 let [c, _name] = args.bind("repeat", ["count", "name"], 0)?;
-                let times = count_arg(&c, "count", -1)?;
+                let times = count_arg(&c, "count", -1, interp)?;
                 Ok(dataset_value(Rc::new(Repeat { inner: node.clone(), times })))
             }),
-            "enumerate" => method(name, this, move |_i, _t, args| {
+            "enumerate" => method(name, this, move |interp, _t, args| {
                 let [s, _name] = args.bind("enumerate", ["start", "name"], 0)?;
-                let start = count_arg(&s, "start", 0)?;
+                let start = count_arg(&s, "start", 0, interp)?;
                 let counter = Range::new(Idx::S(start), Idx::S(i64::MAX), Idx::S(1), DType::Int64)?;
                 let children = Struct::Tuple(vec![Struct::Leaf(Rc::new(counter) as NodeRef), Struct::Leaf(node.clone())]);
                 Ok(dataset_value(Rc::new(Zip { children })))

@@ -43,11 +43,16 @@ fn fn_name(func: &Value, what: &str, interp: &mut Interp) -> String {
 pub fn trace_fn(func: &Value, what: &str, args: Vec<Struct<TensorType>>, interp: &mut Interp) -> PyResult<DsFn> {
     let name = fn_name(func, what, interp);
     let result: Rc<RefCell<Option<Struct<TensorType>>>> = Rc::new(RefCell::new(None));
+    // TF traces dataset functions with AutoGraph.
+    let converted = crate::tf::autograph::for_tracing(func, interp)?;
     let wrapper = {
-        let func = func.clone();
+        let func = converted;
         let result = result.clone();
         Builtin::value(&name, move |interp, args| {
             let r = interp.call(&func, args)?;
+            if r.is_none() {
+                return Err(crate::tf::data::dataset::empty_components("output_types", "MapDataset"));
+            }
             let s = normalize_returned(&r, interp)?;
             *result.borrow_mut() = Some(s.types());
             Ok(s.to_value())
@@ -61,6 +66,9 @@ pub fn trace_fn(func: &Value, what: &str, args: Vec<Struct<TensorType>>, interp:
     let values = vec![Value::None; params.len()];
     let r = trace(&wrapper, None, &name, &params, &values, VarCreation::Allowed, interp)?;
     let out = result.borrow_mut().take().ok_or_else(|| Exc::runtime_error("dataset function produced no result"))?;
+    if out.flatten().is_empty() {
+        return Err(crate::tf::data::dataset::empty_components("output_types", "MapDataset"));
+    }
     Ok(DsFn { concrete: r.concrete, args, out })
 }
 

@@ -115,11 +115,7 @@ pub fn normalize(v: &Value, interp: &mut Interp) -> PyResult<Struct<TV>> {
             }
             Struct::Dict(out)
         }
-        Value::None => {
-            return Err(Exc::type_error(
-                "Failed to convert elements of None to Tensor. tf.data does not support `None` as a dataset element in tfjit.",
-            ))
-        }
+        Value::None => return Err(Exc::not_implemented("`None` components of dataset elements are not implemented in tfjit")),
         _ => Struct::Leaf(convert_tv(v, None, Mode::Convert)?),
     })
 }

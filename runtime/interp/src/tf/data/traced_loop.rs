@@ -126,7 +126,12 @@ pub fn for_each_traced(
         let keep = placeholder(&bg, "keep_going", scalar(DType::Bool))?;
         let mut state = Vec::with_capacity(init.len());
         for (j, (d, s)) in dtypes.iter().zip(&shapes).enumerate() {
-            state.push(placeholder(&bg, &format!("args_{j}"), ValueType::Tensor(TensorType::new(*d, s.clone())))?);
+            // A TensorArray's flow (a TensorList) keeps its list type.
+            let ty = match init.get(j) {
+                Some(TV::S(x)) if matches!(x.g.value_type(x.o), ValueType::List(_)) => x.g.value_type(x.o),
+                _ => ValueType::Tensor(TensorType::new(*d, s.clone())),
+            };
+            state.push(placeholder(&bg, &format!("args_{j}"), ty)?);
         }
         // TF's reduce function takes the state, then the element, as
         // `args_0, args_1, …` (with one dummy state value when there is
@@ -285,17 +290,26 @@ pub fn reduce(ds: &Value, initial_state: &Value, reduce_func: &Value, interp: &m
             let sv = init_s.pack(&state)?.to_value();
             let r = interp.call(&f, Args::new(vec![sv, elem]))?;
             let rs = normalize_returned(&r, interp)?;
-            if !init_s.same_structure(&rs) {
-                return Err(Exc::value_error(
-                    "The two structures don't have the same nested structure: the new state returned by reduce_func must match the structure of the initial state.",
+            if init_s.same_structure(&rs) {
+                let mut leaves = Vec::new();
+                leaves_like(&init_s, &rs.to_value(), &mut leaves)?;
+                return leaves
+                    .iter()
+                    .map(|v| crate::tf::convert::tv_of(v)?.ok_or_else(|| Exc::type_error("reduce_func must return tensors")))
+                    .collect();
+            }
+            let flat = rs.flatten();
+            if flat.len() != state.len() {
+                return Err(Exc::new(
+                    "InvalidArgumentError",
+                    format!(
+                        "The number of components of the initial state and the reduce function output does not match. (initial_state={}, output={}). [Op:ReduceDataset]",
+                        state.len(),
+                        flat.len()
+                    ),
                 ));
             }
-            let mut leaves = Vec::new();
-            leaves_like(&init_s, &rs.to_value(), &mut leaves)?;
-            leaves
-                .iter()
-                .map(|v| crate::tf::convert::tv_of(v)?.ok_or_else(|| Exc::type_error("reduce_func must return tensors")))
-                .collect()
+            Ok(flat)
         })
     };
     let out: Vec<TV> = if trace::tracing() {

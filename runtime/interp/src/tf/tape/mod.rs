@@ -258,15 +258,17 @@ pub fn record_read(cell: &Rc<VarCell>, value: TV) -> TV {
             t.watch_var(cell);
         }
     }
+    // A read is a new tensor (the variable's value may be a tensor the
+    // program also holds, e.g. its initial value).
+    let value = match value {
+        TV::E(t) => TV::E(t.renewed()),
+        v => v,
+    };
     let k = Key::Var(cell.id);
     let watching: Vec<&Rc<Tape>> = tapes.iter().filter(|t| t.on_tape.borrow().contains(&k)).collect();
     if watching.is_empty() || !trainable_dtype(value.dtype()) {
         return value;
     }
-    let value = match value {
-        TV::E(t) => TV::E(t.renewed()),
-        v => v,
-    };
     let rec = Rc::new(Record {
         kind: RecKind::Read,
         inputs: Vec::new(),
@@ -299,4 +301,25 @@ pub fn record_custom(grad_fn: Value, n_args: usize, variables: Vec<Rc<VarCell>>,
     for t in watching {
         t.add(&rec);
     }
+}
+
+/// Called before a traced function runs eagerly (its ops bypass the
+/// funnel): a recording tape that would need its gradient gets a clear
+/// NotImplementedError rather than silently missing gradients.
+pub fn check_function_call(inputs: &[tfjit_tensor::Tensor], vars: &[VarId]) -> crate::exc::PyResult<()> {
+    let tapes = recording_tapes();
+    for t in &tapes {
+        let on = t.on_tape.borrow();
+        let watched_input = inputs.iter().any(|x| trainable_dtype(x.dtype()) && on.contains(&Key::E(x.id())));
+        let watched_var = vars.iter().any(|id| {
+            on.contains(&Key::Var(*id))
+                || (t.watch_accessed && crate::tf::variable::lookup_cell(*id).is_some_and(|c| c.trainable))
+        });
+        if watched_input || watched_var {
+            return Err(crate::exc::Exc::not_implemented(
+                "tf.GradientTape recording a call of a tf.function from eager code is not implemented in tfjit yet (use the tape inside the tf.function)",
+            ));
+        }
+    }
+    Ok(())
 }

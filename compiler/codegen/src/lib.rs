@@ -1,0 +1,34 @@
+//! The CPU backend of tfjit, on Cranelift.
+//!
+//! [`compile`] turns a (normally optimized) [`tfjit_graph::FuncGraph`]
+//! into a [`CompiledFunction`] whose [`CompiledFunction::run`] has exactly
+//! the semantics of `tfjit_graph::execute`:
+//!
+//! - `native.rs`: when every tensor of the graph (including `While`/`If`
+//!   bodies and fused bodies) has a static shape of at most
+//!   [`native::MAX_ELEMS`] elements, the whole graph becomes one native
+//!   function with values in registers (a scalar `while` loop runs as a
+//!   machine loop).
+//! - `fused.rs`: `FusedElementwise` / `FusedReduction` bodies become native
+//!   loops over the elements, vectorized with 128-bit SIMD and split across
+//!   cores for large tensors.
+//! - `exec.rs`: everything else runs step by step in the executor's order;
+//!   `While`/`If` either become native regions or run compiled bodies; ops
+//!   without generated code call their reference kernels.
+//! - `elemops.rs` / `mathfns.rs`: the per-element code, bit-identical to
+//!   the reference kernels (transcendentals call the same Rust functions).
+//! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
+//!
+//! Every generated memory access stays inside buffers whose sizes the Rust
+//! side checked before the call.
+
+pub mod elemops;
+pub mod exec;
+pub mod fused;
+pub mod jit;
+pub mod mathfns;
+pub mod native;
+pub mod plan;
+pub mod report;
+
+pub use exec::{compile, CompiledFunction};

@@ -1,0 +1,64 @@
+//! A text report of what was compiled, for `tfjit graph --stage compiled`.
+
+use crate::exec::{CompiledFunction, Exec};
+use std::fmt::Write;
+
+impl CompiledFunction {
+    /// What was compiled: the native function or, op by op, the kernels
+    /// (with the ops each fused) and what runs its reference kernel.
+    pub fn report(&self) -> String {
+        let mut s = String::new();
+        self.write_report(&mut s, 0);
+        s
+    }
+
+    fn write_report(&self, s: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        let g = &*self.graph;
+        if let Some(n) = &self.native {
+            let _ = writeln!(
+                s,
+                "{pad}func {}: one native function (values in registers; ops: {})",
+                g.name(),
+                n.ops.join(", ")
+            );
+            return;
+        }
+        let _ = writeln!(s, "{pad}func {}: compiled step by step", g.name());
+        if let Some(r) = &self.native_reject {
+            let _ = writeln!(s, "{pad}  (not one native function: {r})");
+        }
+        for cs in &self.steps {
+            let node = g.node(cs.step.node);
+            let op = node.op.name();
+            match &cs.exec {
+                Exec::Ref { why } => {
+                    if !matches!(op, "Placeholder" | "Const" | "Identity" | "NoOp") {
+                        let _ = writeln!(s, "{pad}  {} = {op}: reference kernel ({why})", node.name);
+                    }
+                }
+                Exec::Fused(k) => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: native kernel {}", node.name, k.describe());
+                }
+                Exec::Native(n) => {
+                    let _ = writeln!(
+                        s,
+                        "{pad}  {} = {op}: native function with its bodies inlined (ops: {})",
+                        node.name,
+                        n.ops.join(", ")
+                    );
+                }
+                Exec::While { cond, body } => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: compiled cond and body", node.name);
+                    cond.write_report(s, depth + 2);
+                    body.write_report(s, depth + 2);
+                }
+                Exec::If { then_, else_ } => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: compiled branches", node.name);
+                    then_.write_report(s, depth + 2);
+                    else_.write_report(s, depth + 2);
+                }
+            }
+        }
+    }
+}
