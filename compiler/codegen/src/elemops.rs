@@ -239,7 +239,7 @@ pub fn emit(
         }
         "LogicalAnd" => b.ins().band(x, two(y)?),
         "LogicalOr" => b.ins().bor(x, two(y)?),
-        "LogicalNot" => b.ins().bxor_imm(x, 1),
+        "LogicalNot" => b.ins().bxor_imm_u(x, 1),
         "SelectV2" => {
             let t = two(y)?;
             let f = ins.get(2).map(|p| p.1).ok_or_else(|| cl_err("SelectV2: missing input"))?;
@@ -330,7 +330,7 @@ pub fn cast(b: &mut FunctionBuilder, x: Value, src: DType, dst: DType) -> Value 
             let zero = fconst(b, sty, 0.0);
             b.ins().fcmp(FloatCC::NotEqual, x, zero)
         } else {
-            b.ins().icmp_imm(IntCC::NotEqual, x, 0)
+            b.ins().icmp_imm_s(IntCC::NotEqual, x, 0)
         };
     }
     if src.is_float() {

@@ -92,11 +92,12 @@ impl Jit {
             .declare_function(name, Linkage::Local, &sig)
             .map_err(cl_err)?;
         self.ctx.func.signature = sig;
+        let cfg = self.module.target_config();
         {
             let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
             build(&mut b)?;
             b.seal_all_blocks();
-            b.finalize();
+            b.finalize(cfg);
         }
         self.module.define_function(id, &mut self.ctx).map_err(cl_err)?;
         self.module.clear_context(&mut self.ctx);

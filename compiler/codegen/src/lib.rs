@@ -29,6 +29,8 @@ pub mod jit;
 pub mod mathfns;
 pub mod native;
 pub mod plan;
+pub mod prepare;
 pub mod report;
 
 pub use exec::{compile, CompiledFunction};
+pub use prepare::{Options, Prepared};

@@ -222,9 +222,9 @@ impl Gen<'_, '_> {
                 Ok(vec![self.const_val(t)?])
             }
             "NoOp" => Ok(vec![]),
-            "FusedElementwise" | "FusedReduction" => self.graph(&func("body")?, ins),
-            "While" | "StatelessWhile" => self.while_loop(&func("cond")?, &func("body")?, ins),
-            "If" | "StatelessIf" => self.if_op(&func("then_branch")?, &func("else_branch")?, ins),
+            "FusedElementwise" | "FusedReduction" => self.graph(&*func("body")?, ins),
+            "While" | "StatelessWhile" => self.while_loop(&*func("cond")?, &*func("body")?, ins),
+            "If" | "StatelessIf" => self.if_op(&*func("then_branch")?, &*func("else_branch")?, ins),
             "Reshape" | "ExpandDims" | "Squeeze" => {
                 let x = ins.first().ok_or("no input")?;
                 let shape = node
@@ -302,7 +302,7 @@ impl Gen<'_, '_> {
                 let zero = if c.dtype == DType::Float32 { self.b.ins().f32const(0.0) } else { self.b.ins().f64const(0.0) };
                 self.b.ins().fcmp(FloatCC::NotEqual, x, zero)
             } else {
-                self.b.ins().icmp_imm(IntCC::NotEqual, x, 0)
+                self.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0)
             }
         } else {
             self.b.ins().iconst(types::I8, (!c.elems.is_empty()) as i64)

@@ -62,6 +62,8 @@ pub struct Concrete {
     /// The captured variables, kept alive as long as the graph (TF's
     /// captures hold them even if the program drops its references).
     pub captured_vars: Vec<Rc<crate::tf::variable::VarCell>>,
+    /// The graph optimized and compiled for running (on the first call).
+    pub prepared: std::cell::OnceCell<tfjit_codegen::Prepared>,
 }
 
 /// The interpreter as the executor's outside world: variables by id, and
@@ -146,8 +148,10 @@ impl Concrete {
         }
         let args: Vec<RtValue> = inputs.into_iter().map(RtValue::Tensor).collect();
         let outs = {
+            let opts = tfjit_codegen::Options { no_opt: interp.options.no_opt, no_jit: interp.options.no_jit };
+            let prepared = self.prepared.get_or_init(|| tfjit_codegen::Prepared::new(&self.fg, opts));
             let mut rt = InterpRuntime { interp };
-            execute(&self.fg, &args, &mut rt).map_err(|e| graph_error(e, &self.inference_name))?
+            prepared.run(&args, &mut rt).map_err(|e| graph_error(e, &self.inference_name))?
         };
         let ts: Vec<Tensor> = outs
             .into_iter()
@@ -593,6 +597,7 @@ pub fn trace(
             params: params.to_vec(),
             outputs: out_spec,
             captured_vars,
+            prepared: Default::default(),
         }),
         created_vars,
         unlifted_init: ctx.unlifted_init.get(),

@@ -261,9 +261,26 @@ fn cardinality(node: &NodeRef) -> PyResult<Value> {
     let t = match node.card() {
         Card::Finite(n) => trace::constant("DatasetCardinality", Tensor::scalar_i64(n))?,
         Card::Infinite => trace::constant("DatasetCardinality", Tensor::scalar_i64(INFINITE))?,
-        Card::Dynamic => node.count()?.tv()?,
+        Card::Dynamic => {
+            let n = node.count()?.tv()?;
+            crate::tf::trace::op1_named("DatasetCardinality", "Identity", &[&n], attrs![("T", Attr::Type(DType::Int64))])?
+        }
     };
     Ok(tvv(t))
+}
+
+/// `len(ds)` as AutoGraph converts it inside a trace (TF's
+/// `_tf_dataset_len`): the cardinality as an `int64` tensor; TF's
+/// `InvalidArgumentError` for an infinite dataset.
+pub fn traced_len(ds: &Value) -> PyResult<Value> {
+    let node = node_of(ds)?;
+    if node.card() == Card::Infinite {
+        return Err(Exc::new(
+            "InvalidArgumentError",
+            format!("len requires dataset with definitive cardinality, got {INFINITE}"),
+        ));
+    }
+    cardinality(&node)
 }
 
 const NOT_IMPLEMENTED: &[&str] = &[

@@ -36,6 +36,8 @@
 //!   before the next element once it is false.
 //! - Returns the final state as symbolic tensors of the current graph.
 //!
+//! `len(ds)` inside a trace (AutoGraph's `len` overload): [`traced_len`].
+//!
 //! Must be called inside a trace. The loop is one `While`/`StatelessWhile`
 //! op; the body's captures of enclosing graphs (variables, outer tensors)
 //! work at any nesting depth. `Dataset.reduce` uses the same function
@@ -50,7 +52,7 @@ pub mod node;
 pub mod structure;
 pub mod traced_loop;
 
-pub use dataset::{is_dataset, node_of, Dataset};
+pub use dataset::{is_dataset, node_of, traced_len, Dataset};
 pub use traced_loop::{for_each_traced, ExtraTest, LoopBody};
 
 use crate::value::{Module, Value};

@@ -282,6 +282,8 @@ fn run_as_graph(interp: &mut Interp, name: &str, f: &mut dyn FnMut(&mut Interp) 
 /// `ds.reduce(initial_state, reduce_func)`.
 pub fn reduce(ds: &Value, initial_state: &Value, reduce_func: &Value, interp: &mut Interp) -> PyResult<Value> {
     let init = normalize(initial_state, interp)?;
+    // TF traces dataset functions with AutoGraph.
+    let reduce_func = &crate::tf::autograph::for_tracing(reduce_func, interp)?;
     let flat_init = init.flatten();
     let mut run = |interp: &mut Interp| -> PyResult<Vec<TV>> {
         let init_s = init.clone();

@@ -222,7 +222,7 @@ fn record_grads(interp: &mut Interp, r: &Record, outs: &[Option<Grad>]) -> PyRes
         RecKind::Read => Ok(vec![outs.first().cloned().flatten()]),
         RecKind::Op { name, def, attrs } => {
             let Some(def) = def else {
-                return Err(Exc::new("LookupError", format!("gradient registry has no entry for: {name}")));
+                return Err(Exc::not_implemented(format!("the gradient of {name} is not implemented in tfjit yet")));
             };
             if def.name == "Identity" {
                 return Ok(vec![outs.first().cloned().flatten()]);

@@ -54,8 +54,8 @@ pub fn trainable_dtype(d: DType) -> bool {
 
 /// What a record is.
 pub enum RecKind {
-    /// An op through the funnel (`def` is `None` for ops without an
-    /// [`OpDef`]; their gradient is a LookupError).
+    /// An op through the funnel (`def` is `None` for graph-only ops without
+    /// an [`OpDef`], e.g. `If`/`While`; their gradient is NotImplementedError).
     Op { name: String, def: Option<&'static OpDef>, attrs: Attrs },
     /// A variable read: input key [`Key::Var`], the value read as output.
     Read,
