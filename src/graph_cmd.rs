@@ -97,13 +97,6 @@ fn find_function(interp: &mut Interp, module: &Value, func: &str) -> Result<Valu
 
 /// Runs the command; returns the exit code.
 pub fn run(file: &Path, func: &str, signatures: &[String], stage: Stage, format: Format, options: RunOptions) -> i32 {
-    match stage {
-        Stage::Traced => {}
-        Stage::Optimized | Stage::Compiled => {
-            eprintln!("tfjit graph: --stage {stage:?} is not available yet: the optimizer and compilers arrive in a later milestone (use --stage traced)");
-            return 2;
-        }
-    }
     let mut specs = Vec::new();
     for s in signatures {
         match parse_signature(s) {
@@ -129,7 +122,7 @@ pub fn run(file: &Path, func: &str, signatures: &[String], stage: Stage, format:
         let h = std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, || {
             let mut options = options;
             options.eager = false;
-            match trace_graphs(&path, &source, func, &specs, format, options) {
+            match trace_graphs(&path, &source, func, &specs, stage, format, options) {
                 Ok(text) => *out.lock().unwrap_or_else(|e| e.into_inner()) = text,
                 Err(msg) => {
                     eprintln!("tfjit graph: {msg}");
@@ -154,7 +147,8 @@ pub fn run(file: &Path, func: &str, signatures: &[String], stage: Stage, format:
     code.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-fn trace_graphs(path: &str, source: &str, func: &str, specs: &[Vec<ArgSpec>], format: Format, options: RunOptions) -> Result<String, String> {
+fn trace_graphs(path: &str, source: &str, func: &str, specs: &[Vec<ArgSpec>], stage: Stage, format: Format, options: RunOptions) -> Result<String, String> {
+    let pipeline = tfjit_codegen::Options { no_opt: options.no_opt, no_jit: options.no_jit };
     let mut interp = Interp::new_capturing(options);
     let module = interp.exec_source("__main__", path, source);
     let _ = interp.take_output();
@@ -198,7 +192,19 @@ fn trace_graphs(path: &str, source: &str, func: &str, specs: &[Vec<ArgSpec>], fo
         let c = interp.call(&gcf, Args::new(args)).map_err(|e| format!("tracing {func} raised {}", exc_text(&mut interp, &e)))?;
         let _ = interp.take_output();
         let cf = c.downcast::<ConcreteFunction>().ok_or_else(|| "get_concrete_function returned no concrete function".to_string())?;
-        let g = &cf.c.fg;
+        let prepared;
+        let g: &tfjit_graph::FuncGraph = match stage {
+            Stage::Traced => &cf.c.fg,
+            Stage::Optimized | Stage::Compiled => {
+                prepared = tfjit_codegen::Prepared::new(&cf.c.fg, pipeline);
+                if stage == Stage::Compiled {
+                    // What was compiled: the kernels, what each fused, what falls back.
+                    texts.push(prepared.report());
+                    continue;
+                }
+                &prepared.graph
+            }
+        };
         texts.push(match format {
             Format::Text => tfjit_graph::print_text::to_text(g),
             Format::Dot => tfjit_graph::print_dot::to_dot(g),

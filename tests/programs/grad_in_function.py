@@ -71,4 +71,5 @@ for k in range(4):
     fit = make_fit(opts[k])
     for _ in range(3):
         fit()
-    print(k, f"{float(v):.5f}", "traces:", fit.experimental_get_tracing_count())
+    print(k, f"{float(v):.5f}")
+    print("traces:", fit.experimental_get_tracing_count())

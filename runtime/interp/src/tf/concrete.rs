@@ -17,7 +17,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
-use tfjit_graph::{execute, FuncGraph, Output, RtValue, Runtime, VarId};
+use tfjit_graph::{FuncGraph, Output, RtValue, Runtime, VarId};
 use tfjit_tensor::{StaticShape, Tensor, TfError, TfErrorKind, TfResult};
 
 thread_local! {

@@ -790,14 +790,14 @@ impl Loop for RangeLoop {
     fn test(&mut self, interp: &mut Interp) -> PyResult<Value> {
         let it = convert_tv(&self.iterate, None, Mode::Convert)?;
         let main = match self.delta.const_value() {
-            Some(d) => {
+            Some(d) if d.num_elements() == 1 => {
                 if d.get_f64(0) >= 0.0 {
                     op1("Less", &[&it, &self.limit], Attrs::new())?
                 } else {
                     op1("Greater", &[&it, &self.limit], Attrs::new())?
                 }
             }
-            None => {
+            _ => {
                 let zero = TV::E(crate::tf::convert::cast_tensor(&Tensor::scalar_i64(0), self.delta.dtype()));
                 let a = op1("GreaterEqual", &[&self.delta, &zero], Attrs::new())?;
                 let b = op1("Less", &[&it, &self.limit], Attrs::new())?;

@@ -349,6 +349,9 @@ pub fn tf_switch_case(interp: &mut Interp, args: Args) -> PyResult<Value> {
     let n = branches.len();
     if !trace::tracing() {
         let TV::E(t) = &idx else { return Err(Exc::type_error("a symbolic index cannot be used eagerly")) };
+        if t.num_elements() != 1 {
+            return Err(Exc::new("InvalidArgumentError", format!("branch_index must be a scalar, got shape {}", idx.shape())));
+        }
         let i = t.get_i64(0);
         let i = if i < 0 || i as usize >= n { n - 1 } else { i as usize };
         return interp.call(&branches[i], Args::default());

@@ -308,7 +308,10 @@ fn eager_bool(v: &Value) -> PyResult<bool> {
 /// The eager `tf.while_loop`: a Python loop (TF's eager branch).
 fn eager_while(interp: &mut Interp, cond: &Value, body: &Value, loop_vars: Value, maxiter: Option<TV>) -> PyResult<Value> {
     let max = match &maxiter {
-        Some(TV::E(t)) => Some(t.get_i64(0)),
+        Some(TV::E(t)) if t.num_elements() == 1 => Some(t.get_i64(0)),
+        Some(TV::E(t)) => {
+            return Err(Exc::value_error(format!("maximum_iterations must be a scalar, saw shape: {:?}", t.shape())))
+        }
         Some(TV::S(_)) => return Err(Exc::type_error("a symbolic maximum_iterations cannot be used eagerly")),
         None => None,
     };
