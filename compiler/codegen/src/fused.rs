@@ -74,7 +74,15 @@ pub struct FusedKernel {
     all_f32: bool,
     variants: Mutex<HashMap<(Vec<Mode>, bool), Arc<Variant>>>,
     names: Vec<&'static str>,
+    /// Large output buffers returned earlier, reused once the program has
+    /// dropped them (saves a fresh allocation and its page faults per call).
+    pool: Mutex<Vec<Tensor>>,
 }
+
+/// Outputs of at least this many bytes go through the buffer pool.
+const POOL_MIN_BYTES: usize = 1 << 20;
+/// Buffers kept per kernel.
+const POOL_MAX: usize = 4;
 
 impl std::fmt::Debug for FusedKernel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,7 +160,7 @@ pub fn compile(node: &Node) -> Result<FusedKernel, String> {
         .map(|o| index.get(o).copied().ok_or("unknown output"))
         .collect::<Result<_, _>>()?;
     let all_f32 = vals.iter().all(|v| v.1 == DType::Float32);
-    Ok(FusedKernel { body: body.clone(), in_types, vals, ops, outs, all_f32, variants: Mutex::new(HashMap::new()), names })
+    Ok(FusedKernel { body: body.clone(), in_types, vals, ops, outs, all_f32, variants: Mutex::new(HashMap::new()), names, pool: Mutex::new(Vec::new()) })
 }
 
 struct NoErr(bool);
@@ -173,9 +181,47 @@ impl ErrSink for NoErr {
 
 const V: types::Type = types::F32X4;
 
+thread_local! {
+    /// Vector constants hoisted into the kernel's entry block, by bits
+    /// (set while one kernel is being built).
+    static HOISTED: std::cell::RefCell<HashMap<u32, Value>> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// Constants every vector kernel may use, materialized once before the loop.
+const POLY_CONSTS: &[f32] = &[
+    7.905_311, -7.905_311, 0.0004, -2.760_768_5e-16, 2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8,
+    1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3, 1.198_258_4e-6, 1.185_347_1e-4, 2.268_434_6e-3,
+    4.893_525e-3, 88.376_26, -88.376_26, std::f32::consts::LOG2_E, 0.5, 0.693_359_4, -2.121_944_4e-4,
+    1.987_569_2e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1, 1.0,
+    88.722_84, f32::INFINITY, 0.0,
+];
+
 fn vconst(b: &mut FunctionBuilder, c: f32) -> Value {
+    if let Some(v) = HOISTED.with(|h| h.borrow().get(&c.to_bits()).copied()) {
+        return v;
+    }
     let s = b.ins().f32const(c);
     b.ins().splat(V, s)
+}
+
+/// Materializes `consts` as vectors in the current block for [`vconst`].
+fn hoist(b: &mut FunctionBuilder, consts: impl IntoIterator<Item = f32>) {
+    for c in consts {
+        let v = vconst(b, c);
+        HOISTED.with(|h| h.borrow_mut().insert(c.to_bits(), v));
+    }
+}
+
+/// `x` clamped to `[lo, hi]` (NaN stays NaN) with compares and blends.
+fn vclamp(b: &mut FunctionBuilder, x: Value, lo: f32, hi: f32) -> Value {
+    let hv = vconst(b, hi);
+    let lv = vconst(b, lo);
+    let over = b.ins().fcmp(FloatCC::GreaterThan, x, hv);
+    let over = mask_f(b, over);
+    let x = b.ins().bitselect(over, hv, x);
+    let under = b.ins().fcmp(FloatCC::LessThan, x, lv);
+    let under = mask_f(b, under);
+    b.ins().bitselect(under, lv, x)
 }
 
 fn mask_f(b: &mut FunctionBuilder, m: Value) -> Value {
@@ -190,10 +236,7 @@ fn madd(b: &mut FunctionBuilder, x: Value, y: Value, c: f32) -> Value {
 }
 
 fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
-    let lim = vconst(b, 7.905_311);
-    let nlim = vconst(b, -7.905_311);
-    let xc = b.ins().fmin(x, lim);
-    let xc = b.ins().fmax(xc, nlim);
+    let xc = vclamp(b, x, -7.905_311, 7.905_311);
     let ax = b.ins().fabs(x);
     let tiny_c = vconst(b, 0.0004);
     let tiny = b.ins().fcmp(FloatCC::LessThan, ax, tiny_c);
@@ -213,10 +256,7 @@ fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
 }
 
 fn vexp(b: &mut FunctionBuilder, x: Value) -> Value {
-    let hi = vconst(b, 88.376_26);
-    let lo = vconst(b, -88.376_26);
-    let xc = b.ins().fmin(x, hi);
-    let xc = b.ins().fmax(xc, lo);
+    let xc = vclamp(b, x, -88.376_26, 88.376_26);
     let l2e = vconst(b, std::f32::consts::LOG2_E);
     let fx = madd(b, xc, l2e, 0.5);
     let fx = b.ins().floor(fx);
@@ -371,6 +411,13 @@ impl FusedKernel {
             let zero = b.ins().iconst(types::I64, 0);
             b.def_var(i, zero);
             if self.all_f32 {
+                HOISTED.with(|h| h.borrow_mut().clear());
+                let body_consts = self.vals.iter().filter_map(|(src, _)| match src {
+                    Src::Const(f, _) => Some(*f as f32),
+                    _ => None,
+                });
+                let all: Vec<f32> = POLY_CONSTS.iter().copied().chain(body_consts).collect();
+                hoist(b, all);
                 let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
                 let head = b.create_block();
                 let body = b.create_block();
@@ -414,7 +461,8 @@ impl FusedKernel {
                 b.switch_to_block(done);
                 b.seal_block(done);
             }
-            // Scalar loop (the tail, or everything).
+            HOISTED.with(|h| h.borrow_mut().clear());
+                        // Scalar loop (the tail, or everything).
             let head = b.create_block();
             let body = b.create_block();
             let done = b.create_block();
@@ -533,10 +581,34 @@ impl FusedKernel {
         let rows_mode = layout.contains(&L::PerRow);
         let modes: Vec<Mode> = layout.iter().map(|l| if *l == L::Full { Mode::Contig } else { Mode::Splat }).collect();
         let var = self.variant(&modes, total >= FAST_MATH_MIN)?;
-        let mut outs: Vec<Data> = self.outs.iter().map(|&o| zeros(self.vals[o].1, total)).collect();
+        let pooling = total * self.vals[self.outs[0]].1.size() >= POOL_MIN_BYTES;
+        let mut outs: Vec<Tensor> = Vec::with_capacity(self.outs.len());
+        for &o in &self.outs {
+            let d = self.vals[o].1;
+            let reused = if pooling {
+                let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                let hit = pool.iter_mut().position(|t| {
+                    t.dtype() == d && t.num_elements() == total && t.data_mut().is_some()
+                });
+                hit.map(|i| pool.swap_remove(i))
+            } else {
+                None
+            };
+            let t = match reused {
+                Some(t) => t,
+                None => match Tensor::new(vec![total], zeros(d, total)) {
+                    Ok(t) => t,
+                    Err(e) => return Some(Err(e)),
+                },
+            };
+            outs.push(t);
+        }
+        let mut out_base: Vec<usize> = Vec::with_capacity(outs.len());
+        for t in outs.iter_mut() {
+            out_base.push(data_ptr_mut(t.data_mut()?) as usize);
+        }
         let in_base: Vec<usize> = ts.iter().map(|t| data_ptr(t.data()) as usize).collect();
         let in_size: Vec<usize> = ts.iter().map(|t| t.dtype().size()).collect();
-        let out_base: Vec<usize> = outs.iter_mut().map(|d| data_ptr_mut(d) as usize).collect();
         let out_size: Vec<usize> = self.outs.iter().map(|&o| self.vals[o].1.size()).collect();
         // Work items: (first element, count); in rows mode, whole rows.
         let (unit, units) = if rows_mode { (last, total / last.max(1)) } else { (1, total) };
@@ -602,11 +674,22 @@ impl FusedKernel {
         if rc != 0 {
             return None;
         }
-        let res: TfResult<Vec<RtValue>> = outs
-            .into_iter()
-            .map(|d| Tensor::new(out_shape.clone(), d).map(RtValue::Tensor))
-            .collect();
-        Some(res)
+        let mut res = Vec::with_capacity(outs.len());
+        for t in outs {
+            if pooling {
+                let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+                if pool.len() >= POOL_MAX {
+                    pool.remove(0);
+                }
+                pool.push(t.clone());
+            }
+            // A fresh identity for the program's tensor (tapes key on it).
+            match t.reshaped(out_shape.clone()) {
+                Ok(t) => res.push(RtValue::Tensor(t)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(res))
     }
 
     /// The fused body (for reports).

@@ -180,3 +180,26 @@ fn gelu_chain_small_and_large() {
         // tanh polynomial: absolute error tiny even where ulps are large near 0.
     }
 }
+
+/// Timing probe (run with `--ignored --nocapture` in release).
+#[test]
+#[ignore]
+fn gelu_kernel_timing() {
+    let n = 16 * 1024 * 1024;
+    let mut b = GraphBuilder::new("gelu");
+    let x = b.add_placeholder("x", ty(DType::Float32, &[Some(n)]));
+    let k = b.add_const("c", Tensor::scalar_f32(0.5));
+    let t = op1(&mut b, "m1", "Mul", &[k, x], attrs![]);
+    let op = std::env::var("PROBE_OP").unwrap_or_else(|_| "Tanh".into());
+    let t = op1(&mut b, "th", &op, &[t], attrs![]);
+    let y = op1(&mut b, "m2", "Mul", &[t, x], attrs![]);
+    let g = b.finish(&[y]).unwrap();
+    let c = tfjit_codegen::compile(&tfjit_optimize::optimize(&g).unwrap()).unwrap();
+    let x = f32s(&[n], (0..n).map(|i| ((i % 1000) as f32 * 0.01).sin() * 4.0).collect());
+    for _ in 0..5 {
+        let t0 = std::time::Instant::now();
+        let r = compiled(&c, std::slice::from_ref(&x)).unwrap();
+        eprintln!("{op}: {:?}", t0.elapsed());
+        drop(r);
+    }
+}

@@ -221,6 +221,12 @@ impl Tensor {
         Tensor { shape: self.shape.clone(), data: self.data.clone(), id: next_id() }
     }
 
+    /// Mutable access to the buffer when no other tensor shares it (lets
+    /// compiled kernels reuse an output buffer the program has dropped).
+    pub fn data_mut(&mut self) -> Option<&mut Data> {
+        Arc::get_mut(&mut self.data)
+    }
+
     /// True if both share one buffer (cheap identity test).
     pub fn same_buffer(&self, other: &Tensor) -> bool {
         Arc::ptr_eq(&self.data, &other.data)

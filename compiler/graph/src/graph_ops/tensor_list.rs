@@ -369,3 +369,97 @@ pub static TENSOR_LIST_LENGTH: GraphOpDef = GraphOpDef {
         Ok(vec![RtValue::Tensor(Tensor::scalar_i32(l.elems.len() as i32))])
     },
 };
+
+/// `EmptyTensorList(element_shape, max_num_elements; element_dtype)`: a new
+/// empty list (the per-iteration accumulators of a differentiated `While`,
+/// as TF's `while_v2` builds them).
+pub static EMPTY_TENSOR_LIST: GraphOpDef = GraphOpDef {
+    name: "EmptyTensorList",
+    class: OpClass::Opaque,
+    resource_effect: ResourceEffect::None,
+    global_effect: false,
+    infer: |cx| {
+        arity(cx, 2)?;
+        let d = cx.attrs.get_type("element_dtype")?;
+        Ok(vec![ValueType::List(TensorType::new(d, const_shape(cx, 0)))])
+    },
+    run: |cx, xs| {
+        let d = cx.node.attrs.get_type("element_dtype")?;
+        let shape = shape_from_tensor(tensor_in("EmptyTensorList", xs, 0)?);
+        Ok(list_out(TensorList { dtype: d, element_shape: shape, elems: Vec::new() }))
+    },
+};
+
+/// `TensorListPushBack(input_handle, tensor; element_dtype)`: the list with
+/// `tensor` appended.
+pub static TENSOR_LIST_PUSH_BACK: GraphOpDef = GraphOpDef {
+    name: "TensorListPushBack",
+    class: OpClass::Opaque,
+    resource_effect: ResourceEffect::None,
+    global_effect: false,
+    infer: |cx| {
+        arity(cx, 2)?;
+        let l = list_type(cx, 0)?;
+        let item = tensor_type(cx, 1)?;
+        if item.dtype != l.dtype {
+            return Err(TfError::invalid_argument(format!(
+                "Invalid data types; list elements {} but tried to append {}",
+                l.dtype.name(),
+                item.dtype.name()
+            )));
+        }
+        Ok(vec![ValueType::List(l.clone())])
+    },
+    run: |_cx, xs| {
+        let op = "TensorListPushBack";
+        let l = list_in(op, xs, 0)?;
+        let item = tensor_in(op, xs, 1)?;
+        if item.dtype() != l.dtype {
+            return Err(TfError::invalid_argument(format!(
+                "Invalid data types; input elements {} but list elements {}",
+                item.dtype().name(),
+                l.dtype.name()
+            )));
+        }
+        let shape = StaticShape::known(item.shape());
+        if merge_shapes(&l.element_shape, &shape).is_none() {
+            return Err(TfError::invalid_argument(format!(
+                "Tried to append a tensor with incompatible shape to a list. Op element shape: {shape} list shape: {}",
+                l.element_shape
+            )));
+        }
+        let mut elems = Vec::with_capacity(l.elems.len() + 1);
+        elems.extend(l.elems.iter().cloned());
+        elems.push(Some(item.clone()));
+        Ok(list_out(TensorList { dtype: l.dtype, element_shape: l.element_shape.clone(), elems }))
+    },
+};
+
+/// `TensorListPopBack(input_handle, element_shape; element_dtype)`: the list
+/// without its last element, and that element.
+pub static TENSOR_LIST_POP_BACK: GraphOpDef = GraphOpDef {
+    name: "TensorListPopBack",
+    class: OpClass::Opaque,
+    resource_effect: ResourceEffect::None,
+    global_effect: false,
+    infer: |cx| {
+        arity(cx, 2)?;
+        let l = list_type(cx, 0)?.clone();
+        let hint = const_shape(cx, 1);
+        let s = merge_shapes(&l.shape, &hint).unwrap_or_else(|| l.shape.clone());
+        Ok(vec![ValueType::List(l.clone()), ValueType::Tensor(TensorType::new(l.dtype, s))])
+    },
+    run: |_cx, xs| {
+        let op = "TensorListPopBack";
+        let l = list_in(op, xs, 0)?;
+        let hint = shape_from_tensor(tensor_in(op, xs, 1)?);
+        let Some(last) = l.elems.len().checked_sub(1) else {
+            return Err(TfError::invalid_argument("Trying to pop from an empty list."));
+        };
+        let item = elem_or_zeros(op, l, last, &hint)?;
+        let rest = TensorList { dtype: l.dtype, element_shape: l.element_shape.clone(), elems: l.elems[..last].to_vec() };
+        let mut out = list_out(rest);
+        out.push(RtValue::Tensor(item));
+        Ok(out)
+    },
+};

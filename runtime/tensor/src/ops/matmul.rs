@@ -36,6 +36,14 @@ fn gemm_reference<T: Num>(a: &[T], (a_off, ars, acs): Strides, b: &[T], (b_off, 
         for p in 0..k {
             let av = a.get(a_off + i * ars + p * acs).copied().unwrap_or_else(T::zero);
             let row = i * n;
+            // Contiguous rows of `b` (no transpose): the same sums, vectorized.
+            let b_row = b.get(b_off + p * brs..).and_then(|r| r.get(..n));
+            if let (1, Some(b_row), Some(c_row)) = (bcs, b_row, c.get_mut(row..row + n)) {
+                for (cv, &bv) in c_row.iter_mut().zip(b_row) {
+                    *cv = av.mul_add(bv, *cv);
+                }
+                continue;
+            }
             for j in 0..n {
                 let bv = b.get(b_off + p * brs + j * bcs).copied().unwrap_or_else(T::zero);
                 if let Some(c) = c.get_mut(row + j) {
@@ -58,7 +66,7 @@ fn strided_in_bounds(len: usize, (off, rs, cs): Strides, rows: usize, cols: usiz
 
 /// Element types with a GEMM: `f32`/`f64` through the `matrixmultiply`
 /// crate (packed, runtime-selected AVX-512/AVX2+FMA micro-kernels; large
-/// products split by rows across the cores, see [`row_parts`]), integers
+/// products split across the cores, see [`split_plan`]), integers
 /// through [`gemm_reference`] (wrapping arithmetic, as TF).
 trait GemmScalar: Num {
     /// `c = a·b` with `a` `m`×`k` and `b` `k`×`n` given by strides; `c` is
@@ -75,24 +83,66 @@ impl GemmScalar for i64 {}
 /// Products with fewer multiply-adds than this run on one thread (below it,
 /// spawning a thread costs more than it saves; measured on 2 cores).
 const PARALLEL_MIN_MACS: usize = 1 << 23;
-/// Each thread gets at least this many rows of the output.
-const PARALLEL_MIN_ROWS: usize = 64;
+/// Each thread gets at least this many columns (or rows) of the output.
+const PARALLEL_MIN_SPAN: usize = 64;
 
-/// How many row blocks to split an `m`×`k`·`k`×`n` product into: 1 for
-/// small products, else up to the number of cores. Splitting by rows keeps
-/// each output element's sum in the same order (results are identical to
-/// the single-threaded ones) and gives each thread a contiguous block of
-/// `c`; each thread packs its own copy of `b`, which measured faster than
-/// `matrixmultiply`'s own threading for the workloads' shapes
-/// (256×1024·1024×1024: ~240 vs ~130 GFLOP/s on 2 cores).
-fn row_parts(m: usize, k: usize, n: usize) -> usize {
+/// How a product is divided among threads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Split {
+    /// One thread.
+    None,
+    /// This many blocks of output columns: each thread packs its part of
+    /// `b` and all of `a` (`a` is usually the smaller operand).
+    Cols(usize),
+    /// This many blocks of output rows: each thread packs its part of `a`
+    /// and all of `b`.
+    Rows(usize),
+}
+
+/// How to divide an `m`×`k`·`k`×`n` product: one thread for small products,
+/// else up to one block per core, by columns when there are enough (each
+/// thread then packs only its share of `b`, the larger operand in the
+/// workloads: 256×1024·1024×1024 ran at ~240 GFLOP/s on 2 cores against
+/// ~130 with `matrixmultiply`'s own threading), else by rows. Either way
+/// every output element's sum runs in the same order as on one thread, so
+/// results do not depend on the split.
+fn split_plan(m: usize, k: usize, n: usize) -> Split {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()));
     let macs = m.saturating_mul(k).saturating_mul(n);
-    if macs < PARALLEL_MIN_MACS {
-        return 1;
+    if macs < PARALLEL_MIN_MACS || cores < 2 {
+        return Split::None;
     }
-    cores.min(m / PARALLEL_MIN_ROWS).min(macs / (PARALLEL_MIN_MACS / 2)).max(1)
+    let by_work = macs / (PARALLEL_MIN_MACS / 2);
+    let cols = cores.min(n / PARALLEL_MIN_SPAN).min(by_work);
+    let rows = cores.min(m / PARALLEL_MIN_SPAN).min(by_work);
+    if cols >= 2 {
+        Split::Cols(cols)
+    } else if rows >= 2 {
+        Split::Rows(rows)
+    } else {
+        Split::None
+    }
+}
+
+/// The output pointer, shared by the threads of one product, each writing
+/// its own disjoint block.
+#[derive(Clone, Copy)]
+struct OutPtr<T>(*mut T);
+// SAFETY: only used inside `std::thread::scope` for blocks of the output
+// that do not overlap (see `gemm_float!`); `T` is a plain float.
+unsafe impl<T: Send> Send for OutPtr<T> {}
+impl<T> OutPtr<T> {
+    /// The pointer (a method, so closures capture the whole `Send` wrapper).
+    fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+/// The blocks `(start, len)` of `0..total` for `parts` threads.
+fn spans(total: usize, parts: usize) -> impl Iterator<Item = (usize, usize)> {
+    let per = total.div_ceil(parts.max(1)).max(1);
+    (0..total).step_by(per).map(move |s| (s, per.min(total - s)))
 }
 
 /// Implements [`GemmScalar`] for a float type with a `matrixmultiply` routine.
@@ -111,47 +161,51 @@ macro_rules! gemm_float {
                     // Unreachable for kernel-built strides; stay safe anyway.
                     return gemm_reference(a, sa, b, sb, m, k, n, c);
                 }
-                // Rows `i0..i0 + rows` of the product into `block` (`rows*n` elements).
-                let rows_into = |i0: usize, rows: usize, block: &mut [$t]| {
+                let out = OutPtr(c.as_mut_ptr());
+                // Rows `i0..i0+rows`, columns `j0..j0+cols` of the product into
+                // the same block of `c`.
+                let block = move |(i0, rows): (usize, usize), (j0, cols): (usize, usize)| {
                     // SAFETY: every element `matrixmultiply` reads is inside `a`
-                    // (rows `i0..i0+rows` ⊆ `0..m`) or `b`: checked above (the
-                    // offsets of the last row and column are in bounds, strides
-                    // fit in `isize`). It writes exactly the `rows*n` row-major
-                    // elements of `block`, which has that many. With beta = 0,
-                    // `block` is only written, never read.
+                    // (rows `i0..i0+rows` ⊆ `0..m`) or `b` (columns
+                    // `j0..j0+cols` ⊆ `0..n`): checked above (the offsets of
+                    // the last row and column are in bounds, strides fit in
+                    // `isize`). It writes exactly elements `(i, j)` of this
+                    // block at `i*n + j` < `m*n` ≤ `c.len()`; the blocks of
+                    // concurrent calls are disjoint and `c` stays mutably
+                    // borrowed until the scope below has joined them. With
+                    // beta = 0, `c` is only written, never read.
                     unsafe {
                         $f(
                             rows,
                             k,
-                            n,
+                            cols,
                             1.0,
                             a.as_ptr().add(sa.0 + i0 * sa.1),
                             sa.1 as isize,
                             sa.2 as isize,
-                            b.as_ptr().add(sb.0),
+                            b.as_ptr().add(sb.0 + j0 * sb.2),
                             sb.1 as isize,
                             sb.2 as isize,
                             0.0,
-                            block.as_mut_ptr(),
+                            out.get().add(i0 * n + j0),
                             n as isize,
                             1,
                         )
                     }
                 };
-                let Some(c) = c.get_mut(..m * n) else { return };
-                let parts = row_parts(m, k, n);
-                if parts <= 1 {
-                    return rows_into(0, m, c);
-                }
-                let rows_per = m.div_ceil(parts);
+                let (row_spans, col_spans): (Vec<_>, Vec<_>) = match split_plan(m, k, n) {
+                    Split::None => return block((0, m), (0, n)),
+                    Split::Cols(p) => (vec![(0, m)], spans(n, p).collect()),
+                    Split::Rows(p) => (spans(m, p).collect(), vec![(0, n)]),
+                };
                 std::thread::scope(|s| {
-                    let mut blocks = c.chunks_mut(rows_per * n).enumerate();
-                    let first = blocks.next();
-                    for (p, block) in blocks {
-                        s.spawn(move || rows_into(p * rows_per, block.len() / n, block));
+                    let mut all = row_spans.iter().flat_map(|&r| col_spans.iter().map(move |&c| (r, c)));
+                    let first = all.next();
+                    for (r, c) in all {
+                        s.spawn(move || block(r, c));
                     }
-                    if let Some((_, block)) = first {
-                        rows_into(0, block.len() / n, block);
+                    if let Some((r, c)) = first {
+                        block(r, c);
                     }
                 });
             }

@@ -104,6 +104,7 @@ fn build_cond_scoped(
     funcs.insert("then_branch", then_g);
     funcs.insert("else_branch", else_g);
     let op = if stateful { "If" } else { "StatelessIf" };
+    let rec_funcs = funcs.clone();
     let outs = parent.graph.with_builder(|b| -> PyResult<Vec<Output>> {
         let outs = b.add_func_op(&format!("{scope}/"), op, &ins, Attrs::new(), funcs)?;
         let mut ids = Vec::with_capacity(outs.len());
@@ -117,6 +118,9 @@ fn build_cond_scoped(
         Ok(ids)
     })??;
     let tvs: Vec<TV> = outs.into_iter().map(|o| TV::S(Sym::new(&parent.graph, o))).collect();
+    // Tapes record the If (its outputs as the user sees them, after the
+    // Identity ops), so gradients flow through both branches.
+    crate::tf::cflow::grad::record_node(op, &rec_funcs, &crate::tf::cflow::grad::syms(&parent.graph, &ins), &tvs);
     pack(&t.structure, &mut tvs.into_iter())
 }
 

@@ -7,11 +7,16 @@
 //! - `cond.rs`: `If`/`StatelessIf`; `tf.cond`, `tf.case`, `tf.switch_case`.
 //! - `while_loop.rs`: `While`/`StatelessWhile`; `tf.while_loop`.
 //! - `tensor_array.rs`: `tf.TensorArray` (eager list, graph `TensorList`).
+//! - `grad.rs`: gradients of `If`/`While` (gradient `If`, backward `While`
+//!   over per-iteration accumulators); `replay.rs`: rebuilding a branch or
+//!   body graph under a tape for them.
 //!
 //! Eagerly (no trace active) every construct runs as Python, as TF does.
 
 pub mod cond;
+pub mod grad;
 pub mod nest;
+pub mod replay;
 pub mod subgraph;
 pub mod tensor_array;
 pub mod while_loop;

@@ -101,18 +101,30 @@ pub fn build_while(interp: &mut Interp, init: &Value, cond: LoopFn, body: LoopFn
         let counter = trace::constant("loop_counter", counter_t)?;
         let scalar = |d: DType| ValueType::Tensor(TensorType::new(d, StaticShape::known(&[])));
         let k = uid();
-        let args_of = |st: &SubTrace| -> PyResult<(Sym, Sym, Vec<TV>)> {
+        // A loop that a tape may differentiate keeps each iteration's
+        // tensor loop variables (TF's while_v2 accumulators).
+        let acc_of: Vec<usize> = if crate::tf::tape::recording_in_chain() {
+            (0..n).filter(|&i| matches!(types[i], ValueType::Tensor(_))).collect()
+        } else {
+            Vec::new()
+        };
+        let args_of = |st: &SubTrace| -> PyResult<(Sym, Sym, Vec<TV>, Vec<TV>)> {
             let c = st.arg("loop_counter", scalar(max.dtype()))?;
             let m = st.arg("maximum_iterations", scalar(max.dtype()))?;
             let mut vs = Vec::with_capacity(n);
             for ty in &types {
                 vs.push(TV::S(st.arg("placeholder", ty.clone())?));
             }
-            Ok((c, m, vs))
+            let mut accs = Vec::with_capacity(acc_of.len());
+            for &i in &acc_of {
+                let ValueType::Tensor(tt) = &types[i] else { continue };
+                accs.push(TV::S(st.arg("accumulator", ValueType::List(tt.clone()))?));
+            }
+            Ok((c, m, vs, accs))
         };
         // cond
         let cst = SubTrace::begin(&format!("while_cond_{k}"))?;
-        let (cc, cm, cvars) = args_of(&cst)?;
+        let (cc, cm, cvars, _) = args_of(&cst)?;
         let cvals = pack(&structure, &mut cvars.into_iter())?;
         let pred = cst.run(|| -> PyResult<TV> {
             let p = cond(interp, cvals)?;
@@ -131,8 +143,9 @@ pub fn build_while(interp: &mut Interp, init: &Value, cond: LoopFn, body: LoopFn
         let pred_out = cst.output_of(&pred)?;
         // body
         let bst = SubTrace::begin(&format!("while_body_{}", uid()))?;
-        let (bc, bm, bvars) = args_of(&bst)?;
+        let (bc, bm, bvars, baccs) = args_of(&bst)?;
         bst.set_captures(&cst.captures())?;
+        let entry_vars = bvars.clone();
         let bvals = pack(&structure, &mut bvars.into_iter())?;
         let (out_structure, out_leaves, counter_next) = bst.run(|| -> PyResult<(Struct, Vec<TV>, TV)> {
             let mut r = body(interp, bvals)?;
@@ -177,6 +190,42 @@ pub fn build_while(interp: &mut Interp, init: &Value, cond: LoopFn, body: LoopFn
             }
             outs.push(bst.output_of(t)?);
         }
+        // A loop that writes variables also keeps the values its reads see.
+        let mut reads: Vec<(tfjit_graph::NodeIndex, TensorType)> = Vec::new();
+        if !acc_of.is_empty() {
+            let writes = bst.graph().with_graph(crate::tf::cflow::grad::writes_variables);
+            if writes {
+                reads = bst.graph().with_graph(|g| {
+                    g.operations()
+                        .iter()
+                        .filter(|&&ix| g.node(ix).op.name() == "ReadVariableOp")
+                        .filter_map(|&ix| g.node(ix).outputs.first().and_then(|t| t.as_tensor().cloned()).map(|t| (ix, t)))
+                        .collect()
+                });
+            }
+        }
+        let mut read_accs = Vec::with_capacity(reads.len());
+        for (_, t) in &reads {
+            read_accs.push(TV::S(bst.arg("accumulator", ValueType::List(t.clone()))?));
+            cst.arg("accumulator", ValueType::List(t.clone()))?;
+        }
+        if !acc_of.is_empty() {
+            let body_graph = bst.graph().clone();
+            let pushed = bst.run(|| {
+                let mut v = Vec::with_capacity(acc_of.len() + reads.len());
+                for (acc, &i) in baccs.iter().zip(&acc_of) {
+                    v.push(crate::tf::cflow::grad::push_back(acc, &entry_vars[i])?);
+                }
+                for (acc, (ix, _)) in read_accs.iter().zip(&reads) {
+                    let read = TV::S(Sym::new(&body_graph, tfjit_graph::Output { graph: body_graph.id(), node: *ix, index: 0 }));
+                    v.push(crate::tf::cflow::grad::push_back(acc, &read)?);
+                }
+                Ok(v)
+            })?;
+            for t in &pushed {
+                outs.push(bst.output_of(t)?);
+            }
+        }
         let caps = bst.captures();
         outs.extend(bst.capture_placeholders());
         cst.set_captures(&caps)?;
@@ -187,14 +236,37 @@ pub fn build_while(interp: &mut Interp, init: &Value, cond: LoopFn, body: LoopFn
         for t in &leaves {
             ins.push(trace::to_graph(&parent, t, "input")?);
         }
+        for &i in &acc_of {
+            if let ValueType::Tensor(tt) = &types[i] {
+                let l = crate::tf::cflow::grad::empty_list(tt)?;
+                ins.push(trace::to_graph(&parent, &l, "accumulator")?);
+            }
+        }
+        for (_, tt) in &reads {
+            let l = crate::tf::cflow::grad::empty_list(tt)?;
+            ins.push(trace::to_graph(&parent, &l, "accumulator")?);
+        }
+        if !acc_of.is_empty() {
+            crate::tf::cflow::grad::register_layout(
+                &body_g,
+                crate::tf::cflow::grad::LoopLayout { n_vars: n, acc_of: acc_of.clone(), reads: reads.iter().map(|(ix, _)| *ix).collect() },
+            );
+        }
         ins.extend(capture_inputs(&parent, &caps)?);
         let mut funcs: IndexMap<&'static str, Arc<FuncGraph>> = IndexMap::new();
         funcs.insert("cond", cond_g);
         funcs.insert("body", body_g);
         let op = if stateful { "While" } else { "StatelessWhile" };
+        let rec_funcs = funcs.clone();
         let res: Vec<Output> = parent
             .graph
             .with_builder(|b| b.add_func_op(&format!("{scope}/"), op, &ins, attrs![("parallel_iterations", Attr::Int(10))], funcs))??;
+        crate::tf::cflow::grad::record_node(
+            op,
+            &rec_funcs,
+            &crate::tf::cflow::grad::syms(&parent.graph, &ins),
+            &crate::tf::cflow::grad::syms(&parent.graph, &res),
+        );
         let tvs: Vec<TV> = res.into_iter().skip(2).take(n).map(|o| TV::S(Sym::new(&parent.graph, o))).collect();
         pack(&structure, &mut tvs.into_iter())
     })();

@@ -235,6 +235,7 @@ fn record_grads(interp: &mut Interp, r: &Record, outs: &[Option<Grad>]) -> PyRes
             op_grads(def, attrs, r, outs)
         }
         RecKind::Custom { grad_fn, n_args, variables } => custom_grads(interp, grad_fn, *n_args, variables, r, outs),
+        RecKind::Cflow(cf) => crate::tf::cflow::grad::cflow_grads(interp, cf, r, outs),
     }
 }
 

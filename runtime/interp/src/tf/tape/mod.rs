@@ -21,6 +21,7 @@ pub mod object;
 
 use crate::tf::trace::{self, TV};
 use crate::tf::variable::VarCell;
+use crate::exc::PyResult;
 use crate::value::Value;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -62,6 +63,10 @@ pub enum RecKind {
     /// A `tf.custom_gradient` call: `grad_fn` gives the input gradients;
     /// `n_args` inputs are the function's arguments, the rest variables.
     Custom { grad_fn: Value, n_args: usize, variables: Vec<Rc<VarCell>> },
+    /// A control-flow op (`If`/`While` and their stateless forms): its
+    /// gradient builds a gradient `If` or a backward `While`
+    /// ([`crate::tf::cflow::grad`]).
+    Cflow(Rc<crate::tf::cflow::grad::CfOp>),
 }
 
 /// One recorded operation.
@@ -196,6 +201,75 @@ fn current_graph() -> Option<GraphId> {
     trace::current().map(|c| c.graph.id())
 }
 
+/// The current graph and the graphs enclosing it (branch and loop-body
+/// graphs are nested in the graph that will hold their `If`/`While`).
+fn graph_chain() -> Vec<Option<GraphId>> {
+    let Some(ctx) = trace::current() else { return vec![None] };
+    let mut v = vec![Some(ctx.graph.id())];
+    let mut cur = ctx.graph.id();
+    while let Some(p) = crate::tf::cflow::subgraph::parent_of(cur) {
+        cur = p.graph.id();
+        v.push(Some(cur));
+    }
+    v
+}
+
+/// Whether a tape records in the current graph or in a graph enclosing it
+/// (a `While` built now may be differentiated, so it accumulates the
+/// values of its iterations).
+pub fn recording_in_chain() -> bool {
+    if PAUSED.with(|p| p.get()) > 0 {
+        return false;
+    }
+    let chain = graph_chain();
+    ACTIVE.with(|a| a.borrow().iter().any(|t| t.recording.get() && chain.contains(&t.graph.get())))
+}
+
+/// Runs `f` with a fresh non-persistent tape recording the ops of the
+/// current graph, watching `watch`; returns `f`'s result and the tape
+/// (no longer recording). The gradient functions of control flow use it to
+/// differentiate a replayed branch or loop body.
+pub fn with_local_tape<R>(watch: &[Key], f: impl FnOnce() -> PyResult<R>) -> PyResult<(R, Rc<Tape>)> {
+    let t = Tape::new(false, false);
+    t.graph.set(current_graph());
+    for k in watch {
+        t.watch_key(*k);
+    }
+    t.recording.set(true);
+    push_tape(&t);
+    let saved = PAUSED.with(|p| p.replace(0));
+    let r = f();
+    PAUSED.with(|p| p.set(saved));
+    pop_tape(&t);
+    t.recording.set(false);
+    Ok((r?, t))
+}
+
+/// Records a control-flow op on the tapes of the current graph watching one
+/// of its inputs; `in_keys` are the inputs' keys (a variable's handle is
+/// keyed by its variable).
+pub fn record_cflow(op: Rc<crate::tf::cflow::grad::CfOp>, inputs: Vec<TV>, in_keys: Vec<Key>, outputs: Vec<TV>) {
+    let tapes = recording_tapes();
+    if tapes.is_empty() {
+        return;
+    }
+    let refs: Vec<&TV> = inputs.iter().collect();
+    let watching: Vec<&Rc<Tape>> = tapes.iter().filter(|t| t.watches_any(&in_keys, &refs)).collect();
+    if watching.is_empty() {
+        return;
+    }
+    let rec = Rc::new(Record {
+        kind: RecKind::Cflow(op),
+        inputs,
+        in_keys,
+        out_keys: outputs.iter().map(key_of).collect(),
+        outputs,
+    });
+    for t in watching {
+        t.add(&rec);
+    }
+}
+
 /// The tapes recording now (entered, not stopped, of the current context).
 fn recording_tapes() -> Vec<Rc<Tape>> {
     if PAUSED.with(|p| p.get()) > 0 {
@@ -249,14 +323,21 @@ pub fn record_read(cell: &Rc<VarCell>, value: TV) -> TV {
             }
         }
     });
+    if cell.trainable && PAUSED.with(|p| p.get()) == 0 {
+        // Reads in a branch or loop body count for the tapes of the
+        // enclosing graphs too (the If/While takes the variable's handle).
+        let chain = graph_chain();
+        ACTIVE.with(|a| {
+            for t in a.borrow().iter() {
+                if t.watch_accessed && t.recording.get() && chain.contains(&t.graph.get()) {
+                    t.watch_var(cell);
+                }
+            }
+        });
+    }
     let tapes = recording_tapes();
     if tapes.is_empty() {
         return value;
-    }
-    for t in &tapes {
-        if t.watch_accessed && cell.trainable {
-            t.watch_var(cell);
-        }
     }
     // A read is a new tensor (the variable's value may be a tensor the
     // program also holds, e.g. its initial value).
