@@ -42,15 +42,15 @@ DEFAULT_WORKLOADS = os.path.join(os.path.dirname(REPO), "shared", "bench", "work
 
 
 def error_line(stderr, stdout, code):
-    """The first line of the error a failed run reported: the line after a
-    Python-style traceback's last frame, else the first non-empty line."""
+    """The first line of the error a failed run reported: the first
+    unindented line after a Python-style traceback's header (the exception
+    line), else the first non-empty line."""
     lines = [l.rstrip() for l in stderr.splitlines() if l.strip()]
     if "Traceback (most recent call last):" in lines:
         start = len(lines) - 1 - lines[::-1].index("Traceback (most recent call last):")
-        frames = [i for i in range(start + 1, len(lines)) if lines[i].startswith(" ")]
-        after = (frames[-1] + 1) if frames else start + 1
-        if after < len(lines):
-            return lines[after].strip()
+        for line in lines[start + 1:]:
+            if not line[:1].isspace():  # frames are indented; the exception is not
+                return line.strip()
     if lines:
         return lines[0].strip()
     if code is not None and code != 0:
@@ -157,6 +157,14 @@ def machine_line():
     return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
 
 
+def load_average():
+    """The 1-minute load average (other work on the machine skews timings)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tfjit", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target")), "release", "tfjit"), help="the tfjit binary (default: $CARGO_TARGET_DIR/release/tfjit)")
@@ -191,6 +199,7 @@ def main():
             systems.append(("TF XLA", "xla"))
 
     tmpdir = tempfile.mkdtemp(prefix="tfjit-bench-")
+    load_start = load_average()
     results = {}
     started = time.time()
     for name in names:
@@ -247,7 +256,8 @@ def main():
         rows.append(row)
 
     print(f"tfjit benchmarks, {date.today().isoformat()}, {machine_line()}")
-    print(f"median of {args.reps} run(s) per system; times in ms; ratio > 1 means tfjit is faster")
+    print(f"median of {args.reps} run(s) per system; times in ms; ratio > 1 means tfjit is faster; "
+          f"load average {load_start} at the start, {load_average()} at the end")
     print()
     print("| " + " | ".join(cols) + " |")
     print("|" + "|".join("---" if i == 0 else "---:" for i in range(len(cols))) + "|")

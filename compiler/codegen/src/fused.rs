@@ -188,6 +188,8 @@ thread_local! {
 }
 
 /// Constants every vector kernel may use, materialized once before the loop.
+/// Whether polynomial constants are hoisted too (register pressure decides).
+const HOIST_POLY: bool = true;
 const POLY_CONSTS: &[f32] = &[
     7.905_311, -7.905_311, 0.0004, -2.760_768_5e-16, 2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8,
     1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3, 1.198_258_4e-6, 1.185_347_1e-4, 2.268_434_6e-3,
@@ -228,11 +230,10 @@ fn mask_f(b: &mut FunctionBuilder, m: Value) -> Value {
     b.ins().bitcast(V, lanes_cast(), m)
 }
 
-/// `a * b + c` without contraction.
+/// `x * y + c`, fused (polynomial evaluation in the fast-math path only).
 fn madd(b: &mut FunctionBuilder, x: Value, y: Value, c: f32) -> Value {
-    let m = b.ins().fmul(x, y);
     let c = vconst(b, c);
-    b.ins().fadd(m, c)
+    b.ins().fma(x, y, c)
 }
 
 fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
@@ -416,7 +417,7 @@ impl FusedKernel {
                     Src::Const(f, _) => Some(*f as f32),
                     _ => None,
                 });
-                let all: Vec<f32> = POLY_CONSTS.iter().copied().chain(body_consts).collect();
+                let all: Vec<f32> = POLY_CONSTS.iter().copied().filter(|_| HOIST_POLY).chain(body_consts).collect();
                 hoist(b, all);
                 let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
                 let head = b.create_block();

@@ -443,7 +443,13 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
             Ok(b.add_func_op(&node.name, name, &ins, node.attrs.clone(), node.funcs.clone())?)
         })??;
         if crate::tf::tape::any_active() {
-            record_inlined(&ctx, name, &ins, &node.attrs, &outs, &handles);
+            if crate::tf::cflow::grad::is_cflow(name) {
+                // If/While: recorded with their functions (gradient branches).
+                let g = &ctx.graph;
+                crate::tf::cflow::grad::record_node(name, &node.funcs, &crate::tf::cflow::grad::syms(g, &ins), &crate::tf::cflow::grad::syms(g, &outs));
+            } else {
+                record_inlined(&ctx, name, &ins, &node.attrs, &outs, &handles);
+            }
         }
         for (i, o) in outs.into_iter().enumerate() {
             map.insert(g.output(ix, i), o);

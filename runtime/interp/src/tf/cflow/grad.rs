@@ -219,7 +219,7 @@ pub fn cflow_grads(interp: &mut Interp, cf: &CfOp, r: &Record, outs: &[Option<Gr
         CfOp::While { body_g, layout } => match layout {
             Some(l) => while_grad(interp, body_g, l, r, outs),
             None => Err(Exc::not_implemented(
-                "the gradient of a while loop that keeps no per-iteration values (a gradient's own while loop: higher-order gradients through tf.while_loop) is not implemented in tfjit yet",
+                "the gradient of a while loop traced without per-iteration accumulators (a loop of a tf.function traced outside the tape and called under it, or a gradient's own loop: higher-order gradients through while loops) is not implemented in tfjit yet",
             )),
         },
     }

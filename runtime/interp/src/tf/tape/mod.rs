@@ -56,7 +56,8 @@ pub fn trainable_dtype(d: DType) -> bool {
 /// What a record is.
 pub enum RecKind {
     /// An op through the funnel (`def` is `None` for graph-only ops without
-    /// an [`OpDef`], e.g. `If`/`While`; their gradient is NotImplementedError).
+    /// an [`OpDef`], e.g. `TensorList*`; their gradient is
+    /// NotImplementedError). `If`/`While` are [`RecKind::Cflow`] records.
     Op { name: String, def: Option<&'static OpDef>, attrs: Attrs },
     /// A variable read: input key [`Key::Var`], the value read as output.
     Read,
