@@ -141,7 +141,7 @@ def ratio(base, ours):
     if "error" in base or "error" in ours or ours["steady_ms"] <= 0:
         return "—"
     r = base["steady_ms"] / ours["steady_ms"]
-    return f"{r:.3g}×"
+    return f"{r:,.0f}×" if r >= 1000 else f"{r:.3g}×"
 
 
 def machine_line():

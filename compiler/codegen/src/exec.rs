@@ -6,10 +6,12 @@
 use crate::fused::FusedKernel;
 use crate::native::{self, NativeFn, Unit};
 use crate::plan::{schedule, Step};
+use crate::rows::{Prologue, RowKernel, SoftmaxKernel};
 use std::sync::Arc;
 use tfjit_graph::graph_ops::RunCtx;
 use tfjit_graph::{CaptureKind, FuncGraph, NodeIndex, OpRef, Output, RtValue, Runtime};
-use tfjit_tensor::{InputInfo, Tensor, TfError, TfResult};
+use tfjit_tensor::op::AttrsExt;
+use tfjit_tensor::{DType, InputInfo, Tensor, TfError, TfResult};
 
 /// How one scheduled op runs.
 pub(crate) enum Exec {
@@ -24,6 +26,13 @@ pub(crate) enum Exec {
     While { cond: Box<CompiledFunction>, body: Box<CompiledFunction> },
     /// An `If` whose branches are compiled functions.
     If { then_: Box<CompiledFunction>, else_: Box<CompiledFunction> },
+    /// A row-wise reduction kernel; `pre[k]` is set where input `k` is the
+    /// logits of an absorbed softmax (node, kernel) computed per row.
+    Rows { k: Arc<RowKernel>, pre: Vec<Option<(NodeIndex, Prologue)>> },
+    /// A `Softmax`/`LogSoftmax` kernel.
+    Softmax(Arc<SoftmaxKernel>),
+    /// A softmax computed inside its only consumer (an `Exec::Rows`).
+    Absorbed,
 }
 
 pub(crate) struct CStep {
@@ -80,7 +89,60 @@ pub(crate) fn compile_arc(graph: Arc<FuncGraph>) -> TfResult<CompiledFunction> {
         };
         steps.push(CStep { step, exec });
     }
+    absorb_softmax(&graph, &mut steps);
     Ok(CompiledFunction { graph, native, native_reject, steps })
+}
+
+/// Softmaxes whose only consumer is a row kernel become its row prologue.
+fn absorb_softmax(g: &FuncGraph, steps: &mut [CStep]) {
+    use petgraph::visit::EdgeRef;
+    use petgraph::Direction;
+    let pos: std::collections::HashMap<NodeIndex, usize> =
+        steps.iter().enumerate().map(|(i, cs)| (cs.step.node, i)).collect();
+    for si in 0..steps.len() {
+        let Exec::Softmax(sk) = &steps[si].exec else { continue };
+        let sk = sk.clone();
+        let s_node = steps[si].step.node;
+        let out = g.output(s_node, 0);
+        let Some(&x) = steps[si].step.inputs.first() else { continue };
+        let rank_known = g.value_type(x).as_tensor().is_some_and(|t| t.dtype == DType::Float32 && t.shape.rank().is_some_and(|r| r >= 1));
+        let cons = g.consumers(out);
+        let Some(&(r_node, _)) = cons.first() else { continue };
+        let only_r = g.petgraph().edges_directed(s_node, Direction::Outgoing).all(|e| e.target() == r_node);
+        if !rank_known
+            || !only_r
+            || g.outputs().contains(&out)
+            || g.control_outputs().contains(&s_node)
+            || g.node(s_node).outputs.len() != 1
+        {
+            continue;
+        }
+        let Some(&ri) = pos.get(&r_node) else { continue };
+        let Exec::Rows { pre, .. } = &mut steps[ri].exec else { continue };
+        for &(_, slot) in &cons {
+            if let Some(p) = pre.get_mut(slot) {
+                *p = Some((s_node, Prologue { softmax: sk.clone() }));
+            }
+        }
+        for &(_, slot) in &cons {
+            if let Some(inp) = steps[ri].step.inputs.get_mut(slot) {
+                *inp = x;
+            }
+        }
+        steps[si].exec = Exec::Absorbed;
+    }
+}
+
+/// The value of `o` if a `Const` op produces it.
+fn const_of(g: &FuncGraph, o: Output) -> Option<&Tensor> {
+    let n = g.node(o.node);
+    if n.op.name() != "Const" {
+        return None;
+    }
+    match n.attrs.get("value") {
+        Some(tfjit_tensor::Attr::Tensor(t)) => Some(t),
+        _ => None,
+    }
 }
 
 fn plan_step(g: &FuncGraph, step: &Step) -> TfResult<Exec> {
@@ -88,10 +150,24 @@ fn plan_step(g: &FuncGraph, step: &Step) -> TfResult<Exec> {
     let op = node.op.name();
     let func = |name: &str| node.funcs.get(name).cloned();
     Ok(match op {
-        "FusedElementwise" | "FusedReduction" => match crate::fused::compile(node) {
+        "FusedElementwise" => match crate::fused::compile(node) {
             Ok(k) => Exec::Fused(Arc::new(k)),
             Err(why) => Exec::Ref { why },
         },
+        "FusedReduction" => match func("body").ok_or_else(|| "no body".to_string()).and_then(crate::rows::fused_reduction) {
+            Ok(k) => Exec::Rows { k: Arc::new(k), pre: vec![None; step.inputs.len()] },
+            Err(why) => Exec::Ref { why },
+        },
+        "Softmax" | "LogSoftmax" => Exec::Softmax(Arc::new(SoftmaxKernel::new(op == "LogSoftmax"))),
+        "Sum" | "Mean" | "Max" | "Min" if step.inputs.len() == 2 => {
+            let data = g.value_type(step.inputs[0]).as_tensor().map(|t| t.dtype);
+            let axes = const_of(g, step.inputs[1]);
+            let keep = node.attrs.bool_or("keep_dims", false);
+            match data.ok_or_else(|| "non-tensor input".to_string()).and_then(|d| crate::rows::lone_reduction(op, d, axes, keep)) {
+                Ok(k) => Exec::Rows { k: Arc::new(k), pre: vec![None; step.inputs.len()] },
+                Err(why) => Exec::Ref { why },
+            }
+        }
         "While" | "StatelessWhile" | "If" | "StatelessIf" => {
             let unit = Unit::Node { node, inputs: input_types(g, step) };
             match native::compile(unit) {
@@ -208,6 +284,38 @@ impl CompiledFunction {
                     Some(r) => r.map_err(|e| at_node(e, &node.name))?,
                     None => run_ref(node, &ins, rt)?,
                 },
+                Exec::Absorbed => continue,
+                Exec::Softmax(k) => match k.run(&ins) {
+                    Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                    None => run_ref(node, &ins, rt)?,
+                },
+                Exec::Rows { k, pre } => {
+                    let pro: Vec<Option<Prologue>> = pre.iter().map(|p| p.as_ref().map(|(_, p)| p.clone())).collect();
+                    match k.run(&ins, &pro) {
+                        Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                        None => {
+                            // Materialize absorbed softmaxes, then run plainly.
+                            let mut ins = ins;
+                            for (slot, p) in pre.iter().enumerate() {
+                                if let Some((s_node, p)) = p {
+                                    let sn = graph.node(*s_node);
+                                    let x = ins.get(slot..slot + 1).unwrap_or(&[]).to_vec();
+                                    let y = match p.softmax.run(&x) {
+                                        Some(r) => r.map_err(|e| at_node(e, &sn.name))?,
+                                        None => run_ref(sn, &x, rt)?,
+                                    };
+                                    if let (Some(v), Some(slot_v)) = (y.into_iter().next(), ins.get_mut(slot)) {
+                                        *slot_v = v;
+                                    }
+                                }
+                            }
+                            match k.run(&ins, &[]) {
+                                Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                                None => run_ref(node, &ins, rt)?,
+                            }
+                        }
+                    }
+                }
                 Exec::Native(n) => match n.run(&ins) {
                     Some(r) => r.map_err(|e| at_node(e, &node.name))?,
                     None => run_ref(node, &ins, rt)?,

@@ -16,16 +16,16 @@
 //! reference functions); smaller tensors call the reference functions, so
 //! their results are bit-identical.
 
-use crate::elemops::{self, ErrSink};
-use crate::jit::{cl_err, cl_type, lanes_cast, mem, Code, Jit};
-use crate::plan::{schedule, Step};
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, zeros, ElemBody, OutRef, Src};
+use crate::elemops;
+use crate::jit::{cl_err, cl_type, mem, Code, Jit};
+use crate::vmath::{hoist, vconst, vemit, NoErr, HOISTED, HOIST_POLY, POLY_CONSTS, V};
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, Value};
-use cranelift_frontend::FunctionBuilder;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tfjit_graph::{FuncGraph, Node, OpRef, Output, RtValue, ValueType};
-use tfjit_tensor::{Attr, DType, Data, Tensor, TfResult};
+use tfjit_graph::{FuncGraph, Node, RtValue};
+use tfjit_tensor::{DType, Tensor, TfResult};
 
 /// Element count from which float32 transcendentals use polynomials.
 pub const FAST_MATH_MIN: usize = 1 << 16;
@@ -48,28 +48,13 @@ struct Variant {
     f: KernelFn,
 }
 
-/// What one body value is.
-#[derive(Clone, Copy)]
-enum Src {
-    Input(usize),
-    Const(f64, i64),
-    Op(usize),
-}
-
-struct BodyOp {
-    op: &'static str,
-    attrs: tfjit_tensor::Attrs,
-    ins: Vec<usize>,
-    out: DType,
-}
-
 /// A compiled `FusedElementwise` kernel.
 pub struct FusedKernel {
     body: Arc<FuncGraph>,
     in_types: Vec<DType>,
     /// Values: inputs, constants, op results (indices into `vals`).
     vals: Vec<(Src, DType)>,
-    ops: Vec<BodyOp>,
+    ops: Vec<crate::body::BodyOp>,
     outs: Vec<usize>,
     all_f32: bool,
     variants: Mutex<HashMap<(Vec<Mode>, bool), Arc<Variant>>>,
@@ -90,277 +75,33 @@ impl std::fmt::Debug for FusedKernel {
     }
 }
 
-fn tensor_dtype(t: &ValueType) -> Option<DType> {
-    t.as_tensor().map(|t| t.dtype)
-}
-
 /// Prepares the kernel of a `FusedElementwise` node (variants compile on
 /// first use), or says why it runs with the reference executor.
 pub fn compile(node: &Node) -> Result<FusedKernel, String> {
     if node.op.name() != "FusedElementwise" {
-        return Err("fused reductions run their body with the reference kernels".into());
+        return Err("not a FusedElementwise".into());
     }
     let body = node.funcs.get("body").cloned().ok_or("no body")?;
-    let g = &*body;
-    if !g.captures().is_empty() {
-        return Err("the body captures values".into());
-    }
-    let steps: Vec<Step> = schedule(g).map_err(|e| e.message)?;
-    let mut index: HashMap<Output, usize> = HashMap::new();
-    let mut vals: Vec<(Src, DType)> = Vec::new();
-    let mut in_types = Vec::new();
-    for (i, &ix) in g.inputs().iter().enumerate() {
-        let d = tensor_dtype(&g.node(ix).outputs[0]).ok_or("non-tensor input")?;
-        index.insert(g.output(ix, 0), vals.len());
-        vals.push((Src::Input(i), d));
-        in_types.push(d);
-    }
-    let mut ops = Vec::new();
-    let mut names = Vec::new();
-    for step in &steps {
-        let node = g.node(step.node);
-        let op = node.op.name();
-        if index.contains_key(&g.output(step.node, 0)) {
-            continue;
-        }
-        match op {
-            "Const" => {
-                let t = match node.attrs.get("value") {
-                    Some(Attr::Tensor(t)) if t.num_elements() == 1 => t,
-                    _ => return Err("a non-scalar constant in the body".into()),
-                };
-                index.insert(g.output(step.node, 0), vals.len());
-                vals.push((Src::Const(t.get_f64(0), t.get_i64(0)), t.dtype()));
-            }
-            "NoOp" => {}
-            _ => {
-                let OpRef::Tensor(_) = node.op else { return Err(format!("{op} in a fused body")) };
-                let ins: Vec<usize> = step
-                    .inputs
-                    .iter()
-                    .map(|o| index.get(o).copied().ok_or("unknown input"))
-                    .collect::<Result<_, _>>()?;
-                let dts: Vec<DType> = ins.iter().map(|&i| vals[i].1).collect();
-                let out = node.outputs.first().and_then(tensor_dtype).ok_or("non-tensor output")?;
-                if !elemops::supported(op, &dts, out) {
-                    return Err(format!("{op} on {dts:?} has no generated code"));
-                }
-                if op != "Identity" && !names.contains(&op) {
-                    names.push(op);
-                }
-                index.insert(g.output(step.node, 0), vals.len());
-                vals.push((Src::Op(ops.len()), out));
-                ops.push(BodyOp { op, attrs: node.attrs.clone(), ins, out });
-            }
-        }
-    }
-    let outs: Vec<usize> = g
-        .outputs()
+    let eb = ElemBody::parse(&body, false)?;
+    let outs = eb
+        .outs
         .iter()
-        .map(|o| index.get(o).copied().ok_or("unknown output"))
-        .collect::<Result<_, _>>()?;
-    let all_f32 = vals.iter().all(|v| v.1 == DType::Float32);
-    Ok(FusedKernel { body: body.clone(), in_types, vals, ops, outs, all_f32, variants: Mutex::new(HashMap::new()), names, pool: Mutex::new(Vec::new()) })
-}
-
-struct NoErr(bool);
-impl ErrSink for NoErr {
-    fn fail_if(&mut self, b: &mut FunctionBuilder, cond: Value, _msg: &'static str) {
-        let fail = b.create_block();
-        let cont = b.create_block();
-        b.ins().brif(cond, fail, &[], cont, &[]);
-        b.switch_to_block(fail);
-        b.seal_block(fail);
-        let one = b.ins().iconst(types::I32, 1);
-        b.ins().return_(&[one]);
-        b.switch_to_block(cont);
-        b.seal_block(cont);
-        self.0 = true;
-    }
-}
-
-const V: types::Type = types::F32X4;
-
-thread_local! {
-    /// Vector constants hoisted into the kernel's entry block, by bits
-    /// (set while one kernel is being built).
-    static HOISTED: std::cell::RefCell<HashMap<u32, Value>> = std::cell::RefCell::new(HashMap::new());
-}
-
-/// Constants every vector kernel may use, materialized once before the loop.
-/// Whether polynomial constants are hoisted too (register pressure decides).
-const HOIST_POLY: bool = true;
-const POLY_CONSTS: &[f32] = &[
-    7.905_311, -7.905_311, 0.0004, -2.760_768_5e-16, 2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8,
-    1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3, 1.198_258_4e-6, 1.185_347_1e-4, 2.268_434_6e-3,
-    4.893_525e-3, 88.376_26, -88.376_26, std::f32::consts::LOG2_E, 0.5, 0.693_359_4, -2.121_944_4e-4,
-    1.987_569_2e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1, 1.0,
-    88.722_84, f32::INFINITY, 0.0,
-];
-
-fn vconst(b: &mut FunctionBuilder, c: f32) -> Value {
-    if let Some(v) = HOISTED.with(|h| h.borrow().get(&c.to_bits()).copied()) {
-        return v;
-    }
-    let s = b.ins().f32const(c);
-    b.ins().splat(V, s)
-}
-
-/// Materializes `consts` as vectors in the current block for [`vconst`].
-fn hoist(b: &mut FunctionBuilder, consts: impl IntoIterator<Item = f32>) {
-    for c in consts {
-        let v = vconst(b, c);
-        HOISTED.with(|h| h.borrow_mut().insert(c.to_bits(), v));
-    }
-}
-
-/// `x` clamped to `[lo, hi]` (NaN stays NaN) with compares and blends.
-fn vclamp(b: &mut FunctionBuilder, x: Value, lo: f32, hi: f32) -> Value {
-    let hv = vconst(b, hi);
-    let lv = vconst(b, lo);
-    let over = b.ins().fcmp(FloatCC::GreaterThan, x, hv);
-    let over = mask_f(b, over);
-    let x = b.ins().bitselect(over, hv, x);
-    let under = b.ins().fcmp(FloatCC::LessThan, x, lv);
-    let under = mask_f(b, under);
-    b.ins().bitselect(under, lv, x)
-}
-
-fn mask_f(b: &mut FunctionBuilder, m: Value) -> Value {
-    b.ins().bitcast(V, lanes_cast(), m)
-}
-
-/// `x * y + c`, fused (polynomial evaluation in the fast-math path only).
-fn madd(b: &mut FunctionBuilder, x: Value, y: Value, c: f32) -> Value {
-    let c = vconst(b, c);
-    b.ins().fma(x, y, c)
-}
-
-fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
-    let xc = vclamp(b, x, -7.905_311, 7.905_311);
-    let ax = b.ins().fabs(x);
-    let tiny_c = vconst(b, 0.0004);
-    let tiny = b.ins().fcmp(FloatCC::LessThan, ax, tiny_c);
-    let x2 = b.ins().fmul(xc, xc);
-    let mut p = vconst(b, -2.760_768_5e-16);
-    for c in [2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8, 1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3] {
-        p = madd(b, p, x2, c);
-    }
-    let p = b.ins().fmul(p, xc);
-    let mut q = vconst(b, 1.198_258_4e-6);
-    for c in [1.185_347_1e-4, 2.268_434_6e-3, 4.893_525e-3] {
-        q = madd(b, q, x2, c);
-    }
-    let r = b.ins().fdiv(p, q);
-    let tiny = mask_f(b, tiny);
-    b.ins().bitselect(tiny, x, r)
-}
-
-fn vexp(b: &mut FunctionBuilder, x: Value) -> Value {
-    let xc = vclamp(b, x, -88.376_26, 88.376_26);
-    let l2e = vconst(b, std::f32::consts::LOG2_E);
-    let fx = madd(b, xc, l2e, 0.5);
-    let fx = b.ins().floor(fx);
-    let c1 = vconst(b, 0.693_359_4);
-    let c2 = vconst(b, -2.121_944_4e-4);
-    let t1 = b.ins().fmul(fx, c1);
-    let t = b.ins().fsub(xc, t1);
-    let t2 = b.ins().fmul(fx, c2);
-    let t = b.ins().fsub(t, t2);
-    let z = b.ins().fmul(t, t);
-    let mut y = vconst(b, 1.987_569_2e-4);
-    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
-        y = madd(b, y, t, c);
-    }
-    let y = b.ins().fmul(y, z);
-    let y = b.ins().fadd(y, t);
-    let one = vconst(b, 1.0);
-    let y = b.ins().fadd(y, one);
-    let n = b.ins().fcvt_to_sint_sat(types::I32X4, fx);
-    let bias = b.ins().iconst(types::I32, 127);
-    let bias = b.ins().splat(types::I32X4, bias);
-    let n = b.ins().iadd(n, bias);
-    let n = b.ins().ishl_imm_u(n, 23);
-    let pow2 = b.ins().bitcast(V, lanes_cast(), n);
-    let r = b.ins().fmul(y, pow2);
-    let big = vconst(b, 88.722_84);
-    let over = b.ins().fcmp(FloatCC::GreaterThan, x, big);
-    let inf = vconst(b, f32::INFINITY);
-    let over = mask_f(b, over);
-    b.ins().bitselect(over, inf, r)
-}
-
-
-/// One vector step of `op` on f32x4 values, or per-lane scalar code.
-fn vemit(b: &mut FunctionBuilder, op: &BodyOp, args: &[Value], fast: bool, errs: &mut NoErr) -> TfResult<Value> {
-    let x = args[0];
-    let y = args.get(1).copied();
-    let r = match (op.op, y) {
-        ("Identity", _) => x,
-        ("AddV2", Some(y)) => b.ins().fadd(x, y),
-        ("Sub", Some(y)) => b.ins().fsub(x, y),
-        ("Mul", Some(y)) => b.ins().fmul(x, y),
-        ("RealDiv", Some(y)) => b.ins().fdiv(x, y),
-        ("SquaredDifference", Some(y)) => {
-            let d = b.ins().fsub(x, y);
-            b.ins().fmul(d, d)
-        }
-        ("Maximum" | "Minimum", Some(y)) => {
-            let cc = if op.op == "Maximum" { FloatCC::GreaterThan } else { FloatCC::LessThan };
-            let pick = b.ins().fcmp(cc, y, x);
-            let pick = mask_f(b, pick);
-            let r = b.ins().bitselect(pick, y, x);
-            let yn = b.ins().fcmp(FloatCC::Unordered, y, y);
-            let yn = mask_f(b, yn);
-            let r = b.ins().bitselect(yn, y, r);
-            let xn = b.ins().fcmp(FloatCC::Unordered, x, x);
-            let xn = mask_f(b, xn);
-            b.ins().bitselect(xn, x, r)
-        }
-        ("Neg", _) => b.ins().fneg(x),
-        ("Abs", _) => b.ins().fabs(x),
-        ("Square", _) => b.ins().fmul(x, x),
-        ("Sqrt", _) => b.ins().sqrt(x),
-        ("Rsqrt", _) => {
-            let s = b.ins().sqrt(x);
-            let one = vconst(b, 1.0);
-            b.ins().fdiv(one, s)
-        }
-        ("Reciprocal", _) => {
-            let one = vconst(b, 1.0);
-            b.ins().fdiv(one, x)
-        }
-        ("Floor", _) => b.ins().floor(x),
-        ("Ceil", _) => b.ins().ceil(x),
-        ("Round", _) => b.ins().nearest(x),
-        ("Relu", _) => {
-            let zero = vconst(b, 0.0);
-            let keep = b.ins().fcmp(FloatCC::UnorderedOrGreaterThan, x, zero);
-            let keep = mask_f(b, keep);
-            b.ins().bitselect(keep, x, zero)
-        }
-        ("Tanh", _) if fast => vtanh(b, x),
-        ("Exp", _) if fast => vexp(b, x),
-        ("Sigmoid", _) if fast => {
-            let n = b.ins().fneg(x);
-            let e = vexp(b, n);
-            let one = vconst(b, 1.0);
-            let d = b.ins().fadd(one, e);
-            b.ins().fdiv(one, d)
-        }
-        _ => {
-            // Per lane, with the exact scalar code.
-            let mut acc = x;
-            for lane in 0..4u8 {
-                let lanes: Vec<(DType, Value)> =
-                    args.iter().map(|&a| (DType::Float32, b.ins().extractlane(a, lane))).collect();
-                let r = elemops::emit(b, op.op, &op.attrs, &lanes, op.out, errs)?;
-                acc = b.ins().insertlane(acc, r, lane);
-            }
-            acc
-        }
-    };
-    Ok(r)
+        .map(|o| match o {
+            OutRef::Elem(k) => Ok(*k),
+            OutRef::Reduced => Err("a reduction output".to_string()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FusedKernel {
+        body,
+        in_types: eb.in_types,
+        vals: eb.vals,
+        ops: eb.ops,
+        outs,
+        all_f32: eb.all_f32,
+        variants: Mutex::new(HashMap::new()),
+        names: eb.names,
+        pool: Mutex::new(Vec::new()),
+    })
 }
 
 impl FusedKernel {
@@ -696,57 +437,5 @@ impl FusedKernel {
     /// The fused body (for reports).
     pub fn body(&self) -> &FuncGraph {
         &self.body
-    }
-}
-
-/// `a` equals `b` after left-padding `a` with 1s.
-fn padded_eq(a: &[usize], b: &[usize]) -> bool {
-    a.len() <= b.len() && b[..b.len() - a.len()].iter().all(|&d| d == 1) && a == &b[b.len() - a.len()..]
-}
-
-fn broadcast(shapes: &[&[usize]]) -> Option<Vec<usize>> {
-    let rank = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
-    let mut out = vec![1usize; rank];
-    for s in shapes {
-        let off = rank - s.len();
-        for (i, &d) in s.iter().enumerate() {
-            let o = &mut out[off + i];
-            if *o == 1 {
-                *o = d;
-            } else if d != 1 && d != *o {
-                return None;
-            }
-        }
-    }
-    Some(out)
-}
-
-fn zeros(d: DType, n: usize) -> Data {
-    match d {
-        DType::Float32 => Data::F32(vec![0.0; n]),
-        DType::Float64 => Data::F64(vec![0.0; n]),
-        DType::Int32 => Data::I32(vec![0; n]),
-        DType::Int64 => Data::I64(vec![0; n]),
-        DType::Bool => Data::Bool(vec![false; n]),
-    }
-}
-
-fn data_ptr(d: &Data) -> *const u8 {
-    match d {
-        Data::F32(v) => v.as_ptr() as *const u8,
-        Data::F64(v) => v.as_ptr() as *const u8,
-        Data::I32(v) => v.as_ptr() as *const u8,
-        Data::I64(v) => v.as_ptr() as *const u8,
-        Data::Bool(v) => v.as_ptr() as *const u8,
-    }
-}
-
-fn data_ptr_mut(d: &mut Data) -> *mut u8 {
-    match d {
-        Data::F32(v) => v.as_mut_ptr() as *mut u8,
-        Data::F64(v) => v.as_mut_ptr() as *mut u8,
-        Data::I32(v) => v.as_mut_ptr() as *mut u8,
-        Data::I64(v) => v.as_mut_ptr() as *mut u8,
-        Data::Bool(v) => v.as_mut_ptr() as *mut u8,
     }
 }

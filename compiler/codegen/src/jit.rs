@@ -92,6 +92,8 @@ impl Jit {
             .declare_function(name, Linkage::Local, &sig)
             .map_err(cl_err)?;
         self.ctx.func.signature = sig;
+        let disasm = std::env::var_os("TFJIT_DISASM").is_some();
+        self.ctx.set_disasm(disasm);
         let cfg = self.module.target_config();
         {
             let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fbc);
@@ -100,6 +102,11 @@ impl Jit {
             b.finalize(cfg);
         }
         self.module.define_function(id, &mut self.ctx).map_err(cl_err)?;
+        if disasm {
+            if let Some(v) = self.ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+                eprintln!("=== {name}\n{v}");
+            }
+        }
         self.module.clear_context(&mut self.ctx);
         Ok(id)
     }

@@ -22,6 +22,7 @@
 //! Every generated memory access stays inside buffers whose sizes the Rust
 //! side checked before the call.
 
+pub mod body;
 pub mod elemops;
 pub mod exec;
 pub mod fused;
@@ -31,6 +32,8 @@ pub mod native;
 pub mod plan;
 pub mod prepare;
 pub mod report;
+pub mod rows;
+pub mod vmath;
 
 pub use exec::{compile, CompiledFunction};
 pub use prepare::{Options, Prepared};

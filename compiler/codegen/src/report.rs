@@ -40,6 +40,25 @@ impl CompiledFunction {
                 Exec::Fused(k) => {
                     let _ = writeln!(s, "{pad}  {} = {op}: native kernel {}", node.name, k.describe());
                 }
+                Exec::Rows { k, pre } => {
+                    let absorbed: Vec<String> = pre
+                        .iter()
+                        .flatten()
+                        .map(|(n, p)| format!("{} ({})", g.node(*n).name, if p.softmax.log { "LogSoftmax" } else { "Softmax" }))
+                        .collect();
+                    let extra = if absorbed.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; per-row prologue: {}", absorbed.join(", "))
+                    };
+                    let _ = writeln!(s, "{pad}  {} = {op}: native row kernel {}{extra}", node.name, k.describe());
+                }
+                Exec::Softmax(k) => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: native kernel {}", node.name, k.describe());
+                }
+                Exec::Absorbed => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: computed per row inside its consumer", node.name);
+                }
                 Exec::Native(n) => {
                     let _ = writeln!(
                         s,

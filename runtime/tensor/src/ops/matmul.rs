@@ -125,6 +125,16 @@ fn split_plan(m: usize, k: usize, n: usize) -> Split {
     }
 }
 
+/// How many blocks to cut a dimension of `len` into for `threads` threads:
+/// a few per thread (for balance when a core is busy with other work), each
+/// at least [`PARALLEL_BLOCK`] long.
+fn blocks_for(len: usize, threads: usize) -> usize {
+    (len / PARALLEL_BLOCK).clamp(threads, threads * 4)
+}
+/// The smallest block (columns or rows) worth a separate GEMM call: each
+/// call packs its own copy of the other operand.
+const PARALLEL_BLOCK: usize = 128;
+
 /// The output pointer, shared by the threads of one product, each writing
 /// its own disjoint block.
 #[derive(Clone, Copy)]
@@ -193,20 +203,25 @@ macro_rules! gemm_float {
                         )
                     }
                 };
-                let (row_spans, col_spans): (Vec<_>, Vec<_>) = match split_plan(m, k, n) {
+                let (threads, blocks): (usize, Vec<_>) = match split_plan(m, k, n) {
                     Split::None => return block((0, m), (0, n)),
-                    Split::Cols(p) => (vec![(0, m)], spans(n, p).collect()),
-                    Split::Rows(p) => (spans(m, p).collect(), vec![(0, n)]),
+                    Split::Cols(p) => (p, spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect()),
+                    Split::Rows(p) => (p, spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect()),
                 };
-                std::thread::scope(|s| {
-                    let mut all = row_spans.iter().flat_map(|&r| col_spans.iter().map(move |&c| (r, c)));
-                    let first = all.next();
-                    for (r, c) in all {
-                        s.spawn(move || block(r, c));
-                    }
-                    if let Some((r, c)) = first {
+                // Threads take blocks until none are left, so a thread that the
+                // (shared, busy) machine does not schedule soon costs little.
+                let next = std::sync::atomic::AtomicUsize::new(0);
+                let (blocks, next) = (&blocks, &next);
+                let work = move || {
+                    while let Some(&(r, c)) = blocks.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
                         block(r, c);
                     }
+                };
+                std::thread::scope(|s| {
+                    for _ in 1..threads {
+                        s.spawn(work);
+                    }
+                    work();
                 });
             }
         }
