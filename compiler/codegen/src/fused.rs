@@ -18,7 +18,9 @@
 
 use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, zeros, ElemBody, OutRef, Src};
 use crate::elemops;
-use crate::jit::{cl_err, cl_type, mem, Code, Jit};
+use crate::jit::{cl_err, cl_type, helper_sig, mem, Code, Jit};
+use cranelift_codegen::ir::{StackSlot, StackSlotData, StackSlotKind};
+use cranelift_frontend::{FunctionBuilder, Variable};
 use crate::vmath::{hoist, vconst, vemit, NoErr, HOISTED, HOIST_POLY, POLY_CONSTS, V};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, Value};
@@ -29,6 +31,8 @@ use tfjit_tensor::{DType, Tensor, TfResult};
 
 /// Element count from which float32 transcendentals use polynomials.
 pub const FAST_MATH_MIN: usize = 1 << 16;
+/// Elements per block of the blocked (math library) kernels.
+const BLOCK: usize = 512;
 /// Element count from which a kernel is split across threads.
 const PARALLEL_MIN: usize = 1 << 17;
 
@@ -152,6 +156,10 @@ impl FusedKernel {
             let i = b.declare_var(types::I64);
             let zero = b.ins().iconst(types::I64, 0);
             b.def_var(i, zero);
+            if self.all_f32 && fast && self.ops.iter().any(|o| crate::mathlib::block_fn(o.op).is_some()) {
+                HOISTED.with(|h| h.borrow_mut().clear());
+                self.emit_blocked(b, i, n, &in_ptrs, &out_ptrs, &splat_s, &mut errs)?;
+            }
             if self.all_f32 {
                 HOISTED.with(|h| h.borrow_mut().clear());
                 let body_consts = self.vals.iter().filter_map(|(src, _)| match src {
@@ -260,6 +268,195 @@ impl FusedKernel {
         // SAFETY: the function defined above has exactly this signature.
         let f: KernelFn = unsafe { std::mem::transmute(p) };
         Ok(Variant { _code: code, f })
+    }
+
+    /// Whole blocks of [`BLOCK`] elements, in phases split at each
+    /// transcendental op: a phase is an f32x4 loop over the block (values
+    /// crossing phases go through stack buffers); between phases the
+    /// vectorized math library (`mathlib`, AVX-512/AVX2) transforms a
+    /// buffer in place. Advances `i` past the last whole block.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_blocked(
+        &self,
+        b: &mut FunctionBuilder,
+        i: Variable,
+        n: Value,
+        in_ptrs: &[Value],
+        out_ptrs: &[Value],
+        splat_s: &[Option<Value>],
+        errs: &mut NoErr,
+    ) -> TfResult<()> {
+        let nv = self.vals.len();
+        // Phase in which each value is available, and block ops.
+        let mut avail = vec![0usize; nv];
+        let mut block_of: Vec<Option<crate::mathlib::BlockFn>> = vec![None; nv];
+        for (v, (src, _)) in self.vals.iter().enumerate() {
+            if let Src::Op(j) = *src {
+                let op = &self.ops[j];
+                let p = op.ins.iter().map(|&a| avail[a]).max().unwrap_or(0);
+                match crate::mathlib::block_fn(op.op) {
+                    Some(f) => {
+                        block_of[v] = Some(f);
+                        avail[v] = p + 1;
+                    }
+                    None => avail[v] = p,
+                }
+            }
+        }
+        let last = avail.iter().copied().max().unwrap_or(0);
+        let is_op = |v: usize| matches!(self.vals[v].0, Src::Op(_));
+        // Values stored to a buffer: block results, block inputs (into
+        // the block op's buffer), and op values used in a later phase.
+        let mut slot: Vec<Option<StackSlot>> = vec![None; nv];
+        let mut later_use = vec![false; nv];
+        for (v, (src, _)) in self.vals.iter().enumerate() {
+            if let Src::Op(j) = *src {
+                let here = if block_of[v].is_some() { usize::MAX } else { avail[v] };
+                for &a in &self.ops[j].ins {
+                    if is_op(a) && block_of[v].is_none() && avail[a] < here {
+                        later_use[a] = true;
+                    }
+                }
+            }
+        }
+        let bytes = (BLOCK * 4) as u32;
+        for v in 0..nv {
+            if block_of[v].is_some() || (later_use[v] && block_of[v].is_none()) {
+                slot[v] = Some(b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4)));
+            }
+        }
+        let ptr_ty = types::I64;
+        let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
+        let head = b.create_block();
+        let body = b.create_block();
+        let done = b.create_block();
+        b.ins().jump(head, &[]);
+        b.switch_to_block(head);
+        let iv = b.use_var(i);
+        let end = b.ins().iadd_imm_s(iv, BLOCK as i64);
+        let more = b.ins().icmp(IntCC::SignedLessThanOrEqual, end, n);
+        b.ins().brif(more, body, &[], done, &[]);
+        b.switch_to_block(body);
+        let base = b.use_var(i);
+        let base_off = b.ins().ishl_imm_u(base, 2);
+        for phase in 0..=last {
+            let k = b.declare_var(types::I64);
+            let z = b.ins().iconst(types::I64, 0);
+            b.def_var(k, z);
+            let lh = b.create_block();
+            let lb = b.create_block();
+            let ld = b.create_block();
+            b.ins().jump(lh, &[]);
+            b.switch_to_block(lh);
+            let kv = b.use_var(k);
+            let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, kv, BLOCK as i64);
+            b.ins().brif(more, lb, &[], ld, &[]);
+            b.switch_to_block(lb);
+            let kv = b.use_var(k);
+            let koff = b.ins().ishl_imm_u(kv, 2);
+            let goff = b.ins().iadd(base_off, koff);
+            let mut vals: Vec<Option<Value>> = vec![None; nv];
+            // Inputs, constants and this phase's ops, in order.
+            for v in 0..nv {
+                let val = match self.vals[v].0 {
+                    Src::Input(kk) => match splat_v[kk] {
+                        Some(s) => s,
+                        None => {
+                            let a = b.ins().iadd(in_ptrs[kk], goff);
+                            b.ins().load(V, mem(), a, 0)
+                        }
+                    },
+                    Src::Const(f, _) => vconst(b, f as f32),
+                    Src::Op(j) => {
+                        let from_slot = if block_of[v].is_some() {
+                            if avail[v] > phase {
+                                continue;
+                            }
+                            true
+                        } else if avail[v] > phase {
+                            continue;
+                        } else if avail[v] < phase {
+                            if !later_use[v] {
+                                continue;
+                            }
+                            true
+                        } else {
+                            false
+                        };
+                        if from_slot {
+                            let sl = slot[v].ok_or_else(|| cl_err("blocked kernel: no buffer"))?;
+                            let a = b.ins().stack_addr(ptr_ty, sl, 0);
+                            let a = b.ins().iadd(a, koff);
+                            b.ins().load(V, mem(), a, 0)
+                        } else {
+                            let op = &self.ops[j];
+                            let mut args = Vec::with_capacity(op.ins.len());
+                            for &a in &op.ins {
+                                match vals[a] {
+                                    Some(x) => args.push(x),
+                                    None => return Err(cl_err("blocked kernel: missing value")),
+                                }
+                            }
+                            vemit(b, op, &args, true, errs)?
+                        }
+                    }
+                };
+                vals[v] = Some(val);
+            }
+            // Stores: crossing values, block inputs, outputs.
+            for v in 0..nv {
+                if let (Some(sl), Some(x)) = (slot[v], vals[v]) {
+                    if later_use[v] && block_of[v].is_none() && avail[v] == phase && is_op(v) {
+                        let a = b.ins().stack_addr(ptr_ty, sl, 0);
+                        let a = b.ins().iadd(a, koff);
+                        b.ins().store(mem(), x, a, 0);
+                    }
+                }
+                if let (Some(sl), Src::Op(j)) = (slot[v], self.vals[v].0) {
+                    if block_of[v].is_some() && avail[v] == phase + 1 {
+                        let inp = self.ops[j].ins[0];
+                        if let Some(x) = vals[inp] {
+                            let a = b.ins().stack_addr(ptr_ty, sl, 0);
+                            let a = b.ins().iadd(a, koff);
+                            b.ins().store(mem(), x, a, 0);
+                        }
+                    }
+                }
+            }
+            for (kk, &o) in self.outs.iter().enumerate() {
+                let here = if is_op(o) { avail[o] == phase } else { phase == 0 };
+                if here {
+                    if let Some(x) = vals[o] {
+                        let a = b.ins().iadd(out_ptrs[kk], goff);
+                        b.ins().store(mem(), x, a, 0);
+                    }
+                }
+            }
+            let kv = b.use_var(k);
+            let k4 = b.ins().iadd_imm_s(kv, 4);
+            b.def_var(k, k4);
+            b.ins().jump(lh, &[]);
+            b.switch_to_block(ld);
+            // The math library on this phase's block inputs.
+            for v in 0..nv {
+                if let (Some(f), Some(sl)) = (block_of[v], slot[v]) {
+                    if avail[v] == phase + 1 {
+                        let a = b.ins().stack_addr(ptr_ty, sl, 0);
+                        let len = b.ins().iconst(types::I64, BLOCK as i64);
+                        let sig = helper_sig(b, &[ptr_ty, types::I64], &[]);
+                        let sigref = b.import_signature(sig);
+                        let callee = b.ins().iconst(types::I64, f as usize as i64);
+                        b.ins().call_indirect(sigref, callee, &[a, len]);
+                    }
+                }
+            }
+        }
+        let iv = b.use_var(i);
+        let next = b.ins().iadd_imm_s(iv, BLOCK as i64);
+        b.def_var(i, next);
+        b.ins().jump(head, &[]);
+        b.switch_to_block(done);
+        Ok(())
     }
 
     /// Runs the kernel; `None` when the inputs need the reference path.

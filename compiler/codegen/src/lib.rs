@@ -28,6 +28,7 @@ pub mod exec;
 pub mod fused;
 pub mod jit;
 pub mod mathfns;
+pub mod mathlib;
 pub mod native;
 pub mod plan;
 pub mod prepare;

@@ -18,9 +18,9 @@ use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, BodyOp, ElemBody
 use crate::elemops;
 use crate::fused::FAST_MATH_MIN;
 use crate::jit::{cl_err, mem, Code, Jit};
-use crate::vmath::{mask_f, reset_hoisted, vconst, vemit, vexp, vmax_c, NoErr, V};
+use crate::vmath::{mask_f, reset_hoisted, vconst, vemit, vmax_c, NoErr, V};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_codegen::ir::{types, InstBuilder, StackSlotData, StackSlotKind, Value};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -807,13 +807,6 @@ impl SoftmaxKernel {
     }
 }
 
-/// `exp` of one scalar through the vector polynomial (lane 0).
-fn sexp(b: &mut FunctionBuilder, x: Value) -> Value {
-    let v = b.ins().splat(V, x);
-    let e = vexp(b, v);
-    b.ins().extractlane(e, 0)
-}
-
 fn build_softmax(log: bool) -> TfResult<Variant<SoftmaxFn>> {
     let mut jit = Jit::new()?;
     let ptr = jit.ptr();
@@ -835,12 +828,30 @@ fn build_softmax(log: bool) -> TfResult<Variant<SoftmaxFn>> {
         //    anywhere makes the maximum NaN, as in the reference).
         b.def_var(i, zero);
         let ninf = vconst(b, f32::NEG_INFINITY);
-        let m = b.declare_var(V);
-        b.def_var(m, ninf);
+        // Four accumulators over blocks of 16 (maxps latency), then one.
+        let ms: Vec<Variable> = (0..4).map(|_| b.declare_var(V)).collect();
+        for &m in &ms {
+            b.def_var(m, ninf);
+        }
         let nan = b.declare_var(types::I32X4);
         let zi = b.ins().iconst(types::I32, 0);
         let zi = b.ins().splat(types::I32X4, zi);
         b.def_var(nan, zi);
+        counted_loop(b, i, n, 16, |b, iv| {
+            for (k, &m) in ms.iter().enumerate() {
+                let a = addr(b, src, iv, 4 * k as i64);
+                let x = b.ins().load(V, mem(), a, 0);
+                let c = b.use_var(m);
+                let r = vmax_c(b, c, x);
+                b.def_var(m, r);
+                let u = b.ins().fcmp(FloatCC::Unordered, x, x);
+                let acc = b.use_var(nan);
+                let acc = b.ins().bor(acc, u);
+                b.def_var(nan, acc);
+            }
+            Ok(())
+        })?;
+        let m = ms[0];
         counted_loop(b, i, n, 4, |b, iv| {
             let a = addr(b, src, iv, 0);
             let x = b.ins().load(V, mem(), a, 0);
@@ -853,6 +864,12 @@ fn build_softmax(log: bool) -> TfResult<Variant<SoftmaxFn>> {
             b.def_var(nan, acc);
             Ok(())
         })?;
+        for &other in &ms[1..] {
+            let c = b.use_var(m);
+            let o = b.use_var(other);
+            let r = vmax_c(b, c, o);
+            b.def_var(m, r);
+        }
         let mx = b.declare_var(types::F32);
         let s = b.ins().f32const(f32::NEG_INFINITY);
         b.def_var(mx, s);
@@ -881,58 +898,23 @@ fn build_softmax(log: bool) -> TfResult<Variant<SoftmaxFn>> {
         })?;
         let mxs = b.use_var(mx);
         let mxv = b.ins().splat(V, mxs);
-        // 2. exp(x - max): stored (softmax) and summed.
-        b.def_var(i, zero);
-        let zv = vconst(b, 0.0);
-        let acc = b.declare_var(V);
-        b.def_var(acc, zv);
-        counted_loop(b, i, n, 4, |b, iv| {
-            let a = addr(b, src, iv, 0);
-            let x = b.ins().load(V, mem(), a, 0);
-            let d = b.ins().fsub(x, mxv);
-            let e = vexp(b, d);
-            if !log {
-                let o = addr(b, dst, iv, 0);
-                b.ins().store(mem(), e, o, 0);
-            }
-            let c = b.use_var(acc);
-            let s = b.ins().fadd(c, e);
-            b.def_var(acc, s);
-            Ok(())
-        })?;
-        let tail = b.declare_var(types::F32);
-        let z = b.ins().f32const(0.0);
-        b.def_var(tail, z);
-        counted_loop(b, i, n, 1, |b, iv| {
-            let a = addr(b, src, iv, 0);
-            let x = b.ins().load(types::F32, mem(), a, 0);
-            let d = b.ins().fsub(x, mxs);
-            let e = sexp(b, d);
-            if !log {
-                let o = addr(b, dst, iv, 0);
-                b.ins().store(mem(), e, o, 0);
-            }
-            let c = b.use_var(tail);
-            let s = b.ins().fadd(c, e);
-            b.def_var(tail, s);
-            Ok(())
-        })?;
-        let h = b.use_var(acc);
-        let l: Vec<Value> = (0..4u8).map(|k| b.ins().extractlane(h, k)).collect();
-        let s02 = b.ins().fadd(l[0], l[2]);
-        let s13 = b.ins().fadd(l[1], l[3]);
-        let hs = b.ins().fadd(s02, s13);
-        let t = b.use_var(tail);
-        let sum = b.ins().fadd(hs, t);
+        // 2. exp(x - max) into the output row and its sum, by the
+        //    vectorized math library.
+        let f = crate::mathlib::exp_shift_sum_fn();
+        let sum = elemops::call_helper(b, f as usize as *const u8, &[src, dst, n, mxs], types::F32);
+        // Loop invariants go through memory so they stay out of the loops.
+        let inv_slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 4));
         // 3. Normalize.
         b.def_var(i, zero);
         if log {
             let addr_ln = crate::mathfns::unary_addr("Log", false).ok_or_else(|| cl_err("no log helper"))?;
             let lnsum = elemops::call_helper(b, addr_ln, &[sum], types::F32);
             let lv = b.ins().splat(V, lnsum);
+            b.ins().stack_store(types::I64, lv, inv_slot, 0);
             counted_loop(b, i, n, 4, |b, iv| {
                 let a = addr(b, src, iv, 0);
                 let x = b.ins().load(V, mem(), a, 0);
+                let lv = b.ins().stack_load(types::I64, V, inv_slot, 0);
                 let d = b.ins().fsub(x, mxv);
                 let r = b.ins().fsub(d, lv);
                 let o = addr(b, dst, iv, 0);
@@ -952,9 +934,11 @@ fn build_softmax(log: bool) -> TfResult<Variant<SoftmaxFn>> {
             let one = b.ins().f32const(1.0);
             let inv = b.ins().fdiv(one, sum);
             let iv4 = b.ins().splat(V, inv);
+            b.ins().stack_store(types::I64, iv4, inv_slot, 0);
             counted_loop(b, i, n, 4, |b, iv| {
                 let o = addr(b, dst, iv, 0);
                 let e = b.ins().load(V, mem(), o, 0);
+                let iv4 = b.ins().stack_load(types::I64, V, inv_slot, 0);
                 let r = b.ins().fmul(e, iv4);
                 b.ins().store(mem(), r, o, 0);
                 Ok(())

@@ -104,21 +104,49 @@ pub fn madd(b: &mut FunctionBuilder, x: Value, y: Value, c: f32) -> Value {
     b.ins().fma(x, y, c)
 }
 
-/// `tanh` of f32x4: Eigen's (TF's) rational approximation on [-7.9, 7.9]
-/// (±1 beyond; NaN stays NaN).
+/// `tanh` of f32x4, as `mathlib::tanh_p` (Cephes' `tanhf`): an odd
+/// polynomial below |x| = 0.625, `1 - 2 / (exp(2|x|) + 1)` with the sign
+/// of `x` above (within 2 ulp; NaN stays NaN).
 pub fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
-    let xc = vclamp(b, x, -7.905_311, 7.905_311);
-    let x2 = b.ins().fmul(xc, xc);
-    let mut p = vconst(b, -2.760_768_5e-16);
-    for c in [2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8, 1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3] {
-        p = madd(b, p, x2, c);
+    let ax = b.ins().fabs(x);
+    let z = b.ins().fmul(x, x);
+    let mut p = vconst(b, -5.704_988_7e-3);
+    for c in [2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1] {
+        p = madd(b, p, z, c);
     }
-    let p = b.ins().fmul(p, xc);
-    let mut q = vconst(b, 1.198_258_4e-6);
-    for c in [1.185_347_1e-4, 2.268_434_6e-3, 4.893_525e-3] {
-        q = madd(b, q, x2, c);
-    }
-    b.ins().fdiv(p, q)
+    let pz = b.ins().fmul(p, z);
+    let small = b.ins().fma(pz, x, x);
+    let a2 = b.ins().fadd(ax, ax);
+    let e = vexp(b, a2);
+    let one = vconst(b, 1.0);
+    let e1 = b.ins().fadd(e, one);
+    let two = vconst(b, 2.0);
+    let q = b.ins().fdiv(two, e1);
+    let big = b.ins().fsub(one, q);
+    let signmask = vconst(b, -0.0);
+    let sign = b.ins().band(x, signmask);
+    let big = b.ins().bor(big, sign);
+    let lim = vconst(b, 0.625);
+    let is_small = b.ins().fcmp(FloatCC::LessThan, ax, lim);
+    let is_small = mask_f(b, is_small);
+    b.ins().bitselect(is_small, small, big)
+}
+
+/// `sigmoid` of f32x4, as `mathlib::sigmoid_p` (the reference's two
+/// branches: `1 / (1 + e)` for `x >= 0`, `e / (1 + e)` below, with
+/// `e = exp(-|x|)`).
+pub fn vsigmoid(b: &mut FunctionBuilder, x: Value) -> Value {
+    let ax = b.ins().fabs(x);
+    let na = b.ins().fneg(ax);
+    let e = vexp(b, na);
+    let one = vconst(b, 1.0);
+    let d = b.ins().fadd(one, e);
+    let pos = b.ins().fdiv(one, d);
+    let neg = b.ins().fdiv(e, d);
+    let zero = vconst(b, 0.0);
+    let ge = b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, zero);
+    let ge = mask_f(b, ge);
+    b.ins().bitselect(ge, pos, neg)
 }
 
 /// `1.5 * 2^23 + 127`: adding it rounds to an integer `n` held in the low
@@ -213,13 +241,7 @@ pub fn vemit(b: &mut FunctionBuilder, op: &BodyOp, args: &[Value], fast: bool, e
         }
         ("Tanh", _) if fast => vtanh(b, x),
         ("Exp", _) if fast => vexp(b, x),
-        ("Sigmoid", _) if fast => {
-            let n = b.ins().fneg(x);
-            let e = vexp(b, n);
-            let one = vconst(b, 1.0);
-            let d = b.ins().fadd(one, e);
-            b.ins().fdiv(one, d)
-        }
+        ("Sigmoid", _) if fast => vsigmoid(b, x),
         _ => {
             // Per lane, with the exact scalar code.
             let mut acc = x;

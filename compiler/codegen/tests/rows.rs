@@ -222,3 +222,28 @@ fn softmax_timing() {
         drop(r);
     }
 }
+
+/// Large elementwise chains with several transcendentals run in blocks
+/// through the math library; values cross phases; an intermediate is an
+/// output too. Within rounding of the reference.
+#[test]
+fn blocked_math_chains() {
+    for n in [65_536usize, 300_007] {
+        let mut b = GraphBuilder::new("f");
+        let x = b.add_placeholder("x", known(DType::Float32, &[n]));
+        let y = b.add_placeholder("y", known(DType::Float32, &[]));
+        let h = op1(&mut b, "h", "Mul", &[x, y], attrs![]);
+        let e = op1(&mut b, "e", "Exp", &[x], attrs![]);
+        let t = op1(&mut b, "t", "Tanh", &[h], attrs![]);
+        let s = op1(&mut b, "s", "Sigmoid", &[t], attrs![]);
+        let m = op1(&mut b, "m", "Mul", &[e, s], attrs![]);
+        let h2 = op1(&mut b, "h2", "Square", &[h], attrs![]);
+        let r = op1(&mut b, "r", "AddV2", &[m, h2], attrs![]);
+        let neg = op1(&mut b, "neg", "Neg", &[t], attrs![]);
+        let g = b.finish(&[r, neg]).unwrap();
+        let xv = f32s(&[n], values(n, 9, 12.0));
+        let yv = f32s(&[], vec![0.7]);
+        let rep = check(&g, &[xv, yv], 2e-6).unwrap();
+        assert!(rep.contains("native kernel"), "{rep}");
+    }
+}

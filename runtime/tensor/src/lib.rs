@@ -13,6 +13,7 @@ pub mod format;
 pub mod grad;
 pub mod op;
 pub mod ops;
+pub mod pool;
 pub mod shape;
 pub mod tensor;
 

@@ -139,9 +139,12 @@ const PARALLEL_BLOCK: usize = 128;
 /// its own disjoint block.
 #[derive(Clone, Copy)]
 struct OutPtr<T>(*mut T);
-// SAFETY: only used inside `std::thread::scope` for blocks of the output
-// that do not overlap (see `gemm_float!`); `T` is a plain float.
+// SAFETY: only used inside `crate::pool::run_blocks` (which returns after
+// every block has run) for blocks of the output that do not overlap (see
+// `gemm_float!`); `T` is a plain float.
 unsafe impl<T: Send> Send for OutPtr<T> {}
+// SAFETY: as for `Send`: the threads sharing it write disjoint blocks.
+unsafe impl<T: Send> Sync for OutPtr<T> {}
 impl<T> OutPtr<T> {
     /// The pointer (a method, so closures capture the whole `Send` wrapper).
     fn get(self) -> *mut T {
@@ -203,25 +206,17 @@ macro_rules! gemm_float {
                         )
                     }
                 };
-                let (threads, blocks): (usize, Vec<_>) = match split_plan(m, k, n) {
+                let blocks: Vec<_> = match split_plan(m, k, n) {
                     Split::None => return block((0, m), (0, n)),
-                    Split::Cols(p) => (p, spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect()),
-                    Split::Rows(p) => (p, spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect()),
+                    Split::Cols(p) => spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect(),
+                    Split::Rows(p) => spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect(),
                 };
-                // Threads take blocks until none are left, so a thread that the
-                // (shared, busy) machine does not schedule soon costs little.
-                let next = std::sync::atomic::AtomicUsize::new(0);
-                let (blocks, next) = (&blocks, &next);
-                let work = move || {
-                    while let Some(&(r, c)) = blocks.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                // The calling thread and the pool's helpers take blocks until
+                // none are left (see `crate::pool`).
+                crate::pool::run_blocks(blocks.len(), &|i| {
+                    if let Some(&(r, c)) = blocks.get(i) {
                         block(r, c);
                     }
-                };
-                std::thread::scope(|s| {
-                    for _ in 1..threads {
-                        s.spawn(work);
-                    }
-                    work();
                 });
             }
         }
