@@ -25,6 +25,10 @@ fn main() -> ExitCode {
 
 /// Run the chosen subcommand; returns the process exit code.
 fn dispatch(cli: Cli) -> i32 {
+    if cli.device != cli::Device::Cpu {
+        // SPEC §4: without a usable GPU backend, fall back to the CPU with a notice.
+        eprintln!("tfjit: notice: the wgpu GPU backend is not built yet; running on the CPU");
+    }
     let options = RunOptions {
         eager: cli.eager,
         no_opt: cli.no_opt,
