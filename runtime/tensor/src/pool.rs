@@ -15,7 +15,7 @@
 //! second thread, or from inside a block) runs all its blocks on the calling
 //! thread.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 
 /// The job the helpers may join: a lifetime-erased pointer to the caller's
@@ -52,6 +52,26 @@ struct Pool {
     posted: Condvar,
     /// Signalled when the last active helper leaves a job.
     left: Condvar,
+    /// A copy of [`State::generation`] that idle helpers poll while they
+    /// spin (see [`SPIN`]).
+    generation: AtomicU64,
+}
+
+/// How long a helper polls for the next job before it sleeps on the
+/// condition variable. The products of one call (a forward pass, a training
+/// step) come a few milliseconds apart: a spinning helper starts at once and
+/// keeps its core, where a sleeping one must be woken and is then often
+/// queued on the caller's own (busy) core.
+const SPIN: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Polls until `pool.generation` differs from `seen` or [`SPIN`] has passed.
+fn spin(pool: &Pool, seen: u64) {
+    let start = std::time::Instant::now();
+    while pool.generation.load(Ordering::Acquire) == seen && start.elapsed() < SPIN {
+        for _ in 0..64 {
+            std::hint::spin_loop();
+        }
+    }
 }
 
 impl Pool {
@@ -89,14 +109,16 @@ impl Drop for Leave<'_> {
 fn helper(pool: &'static Pool) {
     let mut seen = 0u64;
     loop {
+        spin(pool, seen);
         let job = {
             let mut st = pool.lock();
             loop {
-                if let Some(job) = st.job.as_ref().filter(|_| st.generation != seen) {
-                    let job = job.clone();
+                if st.generation != seen {
                     seen = st.generation;
-                    st.active += 1;
-                    break job;
+                    if let Some(job) = st.job.clone() {
+                        st.active += 1;
+                        break job;
+                    }
                 }
                 st = pool.posted.wait(st).unwrap_or_else(|e| e.into_inner());
             }
@@ -118,6 +140,7 @@ fn pool() -> &'static Pool {
             state: Mutex::new(State { job: None, generation: 0, active: 0 }),
             posted: Condvar::new(),
             left: Condvar::new(),
+            generation: AtomicU64::new(0),
         }));
         for i in 1..cores {
             // A helper that fails to start only means less parallelism.
@@ -169,6 +192,7 @@ pub fn run_blocks(n: usize, f: &(dyn Fn(usize) + Sync)) {
         let f: *const (dyn Fn(usize) + Sync + 'static) = unsafe { std::mem::transmute(f) };
         st.job = Some(Job { f, next: next.clone(), n });
         st.generation = st.generation.wrapping_add(1);
+        pool.generation.store(st.generation, Ordering::Release);
     }
     let _close = Close(pool);
     pool.posted.notify_all();
