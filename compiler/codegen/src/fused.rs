@@ -1,8 +1,11 @@
 //! `FusedElementwise` kernels: the fused body compiled into one native loop
 //! over the output elements — 128-bit SIMD (`f32x4`) when every value of
 //! the body is float32, a scalar loop otherwise — with each input either
-//! contiguous (same shape as the output), a splatted scalar, or one value
-//! per row (broadcast along the last axis, the softmax case). Large
+//! contiguous (same shape as the output), a splatted scalar, one value
+//! per row (broadcast along the last axis, the softmax case), or one row
+//! shared by all rows (broadcast along the leading axes, the bias-add
+//! case: element `i` reads `i % K`). The last two run row by row, with
+//! the layouts and per-row strides of the row kernels ([`crate::rows`]). Large
 //! tensors are split across cores. Variants are compiled on first use per
 //! input layout and cached.
 //!
@@ -19,6 +22,7 @@
 use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, zeros, ElemBody, OutRef, Src};
 use crate::elemops;
 use crate::jit::{cl_err, cl_type, helper_sig, mem, Code, Jit};
+use crate::rows::{Layout as L, Mode};
 use cranelift_codegen::ir::{StackSlot, StackSlotData, StackSlotKind};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use crate::vmath::{hoist, vconst, vemit, NoErr, HOISTED, HOIST_POLY, POLY_CONSTS, V};
@@ -36,14 +40,6 @@ const BLOCK: usize = 512;
 /// Element count from which a kernel is split across threads.
 const PARALLEL_MIN: usize = 1 << 17;
 
-/// How an input is read by a kernel variant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Mode {
-    /// One element per output element.
-    Contig,
-    /// One element for all (loaded once).
-    Splat,
-}
 
 type KernelFn = unsafe extern "C" fn(i64, *const *const u8, *const *mut u8) -> i32;
 
@@ -490,6 +486,7 @@ impl FusedKernel {
         let total: usize = out_shape.iter().product();
         // Layout: whole tensor as one row, or rows of the last axis.
         let last = out_shape.last().copied().unwrap_or(1);
+        // One value per row: [..., M, 1]; one row shared by all: [1, ..., K].
         let row_shape: Vec<usize> = {
             let mut s = out_shape.clone();
             if let Some(l) = s.last_mut() {
@@ -497,12 +494,13 @@ impl FusedKernel {
             }
             s
         };
-        #[derive(Clone, Copy, PartialEq)]
-        enum L {
-            Full,
-            Scalar,
-            PerRow,
-        }
+        let col_shape: Vec<usize> = {
+            let mut s = vec![1; out_shape.len()];
+            if let Some(l) = s.last_mut() {
+                *l = last;
+            }
+            s
+        };
         let mut layout = Vec::with_capacity(ts.len());
         for t in &ts {
             let s = t.shape();
@@ -512,13 +510,15 @@ impl FusedKernel {
                 L::Full
             } else if padded_eq(s, &row_shape) {
                 L::PerRow
+            } else if padded_eq(s, &col_shape) {
+                L::PerCol
             } else {
                 return None;
             };
             layout.push(l);
         }
-        let rows_mode = layout.contains(&L::PerRow);
-        let modes: Vec<Mode> = layout.iter().map(|l| if *l == L::Full { Mode::Contig } else { Mode::Splat }).collect();
+        let rows_mode = layout.iter().any(|l| matches!(l, L::PerRow | L::PerCol));
+        let modes: Vec<Mode> = layout.iter().map(|l| l.mode()).collect();
         let var = self.variant(&modes, total >= FAST_MATH_MIN)?;
         let pooling = total * self.vals[self.outs[0]].1.size() >= POOL_MIN_BYTES;
         let mut outs: Vec<Tensor> = Vec::with_capacity(self.outs.len());
@@ -562,18 +562,14 @@ impl FusedKernel {
             if rows_mode {
                 for r in from..to {
                     for k in 0..in_base.len() {
-                        ip[k] = in_base[k]
-                            + match layout[k] {
-                                L::Full => r * last * in_size[k],
-                                L::PerRow => r * in_size[k],
-                                L::Scalar => 0,
-                            };
+                        ip[k] = in_base[k] + r * layout[k].row_stride(last) * in_size[k];
                     }
                     for k in 0..out_base.len() {
                         op[k] = out_base[k] + r * last * out_size[k];
                     }
                     // SAFETY: every pointer addresses `last` elements (or
-                    // one, splatted) inside buffers checked above.
+                    // one, splatted; a shared row is the whole input)
+                    // inside buffers checked above.
                     let rc = unsafe { (var.f)(last as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) };
                     if rc != 0 {
                         return rc;

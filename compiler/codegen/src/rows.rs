@@ -40,14 +40,18 @@ type SoftmaxFn = unsafe extern "C" fn(i64, *const f32, *mut f32) -> i32;
 
 /// How a kernel variant reads an input within a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Mode {
+pub(crate) enum Mode {
+    /// One element per element of the row.
     Contig,
+    /// One element for the whole row (loaded once).
     Splat,
 }
 
 /// How an input is laid out against the iteration space.
+/// Also used by the `FusedElementwise` kernels (`fused.rs`), whose rows
+/// are the last axis.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Layout {
+pub(crate) enum Layout {
     /// Same shape as the iteration space.
     Full,
     /// One element.
@@ -59,14 +63,15 @@ enum Layout {
 }
 
 impl Layout {
-    fn mode(self) -> Mode {
+    /// How a kernel variant reads the input within a row.
+    pub(crate) fn mode(self) -> Mode {
         match self {
             Layout::Full | Layout::PerCol => Mode::Contig,
             Layout::Scalar | Layout::PerRow => Mode::Splat,
         }
     }
     /// Elements to advance per row.
-    fn row_stride(self, len: usize) -> usize {
+    pub(crate) fn row_stride(self, len: usize) -> usize {
         match self {
             Layout::Full => len,
             Layout::PerRow => 1,

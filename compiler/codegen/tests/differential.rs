@@ -203,3 +203,57 @@ fn gelu_kernel_timing() {
         drop(r);
     }
 }
+
+/// The MLP bias-add `relu(x + b)`: `b` is one row shared by all rows
+/// (shape [K] or [1, K] against [M, K]). The fused kernel must take it
+/// natively (no reference fallback) and match the reference bit for bit,
+/// for float32 (SIMD body + scalar tail) and int32 (scalar loop).
+#[test]
+fn shared_row_bias_relu() {
+    for d in [DType::Float32, DType::Int32] {
+        for k in [1usize, 2, 3, 4, 5, 7, 8, 13, 1024] {
+            for m in [1usize, 3, 6] {
+                for (bias_2d, unknown) in [(false, false), (true, false), (false, true)] {
+                    let xs = [m, k];
+                    let bs: Vec<usize> = if bias_2d { vec![1, k] } else { vec![k] };
+                    let mut b = GraphBuilder::new("bias_relu");
+                    let x = b.add_placeholder("x", ty(d, &dims_of(&xs, unknown)));
+                    let bias = b.add_placeholder("b", ty(d, &dims_of(&bs, unknown)));
+                    let a = op1(&mut b, "add", "AddV2", &[x, bias], attrs![]);
+                    let r = op1(&mut b, "relu", "Relu", &[a], attrs![]);
+                    let g = b.finish(&[r]).unwrap();
+                    let xv: Vec<f32> = (0..m * k).map(|i| ((i * 7919 % 211) as f32 - 105.0) * 0.37).collect();
+                    let bv: Vec<f32> = (0..k).map(|i| ((i * 104_729 % 97) as f32 - 48.0) * 0.61).collect();
+                    let mk = |shape: &[usize], v: &[f32]| match d {
+                        DType::Float32 => f32s(shape, v.to_vec()),
+                        _ => Tensor::new(shape.to_vec(), Data::I32(v.iter().map(|&f| f as i32).collect())).unwrap(),
+                    };
+                    let args = [mk(&xs, &xv), mk(&bs, &bv)];
+                    let want = reference(&g, &args).unwrap();
+                    let opt = tfjit_optimize::optimize(&g).unwrap();
+                    let c = tfjit_codegen::compile(&opt).unwrap();
+                    let got = compiled(&c, &args).unwrap();
+                    same(&want, &got, 0).unwrap_or_else(|e| panic!("{d:?} m={m} k={k} 2d={bias_2d}: {e}"));
+                    // The fused kernel itself runs it (no fallback).
+                    let fused = opt
+                        .operations()
+                        .iter()
+                        .copied()
+                        .find(|&ix| opt.node(ix).op.name() == "FusedElementwise")
+                        .unwrap_or_else(|| panic!("no FusedElementwise in {:?}", opt.operations().iter().map(|&ix| opt.node(ix).op.name()).collect::<Vec<_>>()));
+                    let kern = tfjit_codegen::fused::compile(opt.node(fused)).unwrap();
+                    let ins: Vec<RtValue> = opt
+                        .op_inputs(fused)
+                        .iter()
+                        .map(|o| match opt.node(o.node).name.as_str() {
+                            "x" => RtValue::Tensor(args[0].clone()),
+                            _ => RtValue::Tensor(args[1].clone()),
+                        })
+                        .collect();
+                    let direct = kern.run(&ins).unwrap_or_else(|| panic!("{d:?} m={m} k={k}: fell back")).unwrap();
+                    same(&want, &direct, 0).unwrap_or_else(|e| panic!("{d:?} m={m} k={k} direct: {e}"));
+                }
+            }
+        }
+    }
+}
