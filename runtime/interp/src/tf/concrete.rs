@@ -424,24 +424,9 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
         map.insert(g.output(cap.placeholder, 0), o);
     }
     for &ix in g.operations() {
+        let Some((ins, outs)) = inline_node(&ctx, g, ix, &map)? else { continue };
         let node = g.node(ix);
         let name = node.op.name();
-        if name == "Placeholder" || name == "NoOp" {
-            continue;
-        }
-        let ins: Vec<Output> = g
-            .op_inputs(ix)
-            .into_iter()
-            .map(|o| map.get(&o).copied().ok_or_else(|| Exc::runtime_error(format!("inlining {}: input not computed", node.name))))
-            .collect::<PyResult<_>>()?;
-        let outs = ctx.graph.with_builder(|b| -> PyResult<Vec<Output>> {
-            if name == "Const" {
-                if let Some(tfjit_tensor::Attr::Tensor(t)) = node.attrs.get("value") {
-                    return Ok(vec![b.add_const(&node.name, t.clone())]);
-                }
-            }
-            Ok(b.add_func_op(&node.name, name, &ins, node.attrs.clone(), node.funcs.clone())?)
-        })??;
         if crate::tf::tape::any_active() {
             if crate::tf::cflow::grad::is_cflow(name) {
                 // If/While: recorded with their functions (gradient branches).
@@ -461,6 +446,38 @@ pub fn inline_call(c: &Concrete, args: &[TV]) -> PyResult<Value> {
         .map(|o| map.get(o).map(|&x| sym_value(Sym::new(&ctx.graph, x))).unwrap_or(Value::None))
         .collect();
     Ok(rebuild(&c.outputs, &|i| outs.get(i).cloned().unwrap_or(Value::None)))
+}
+
+/// Copies op `ix` of graph `g` into the current trace's graph, its inputs
+/// looked up in `map` (inlined output → output in the current graph).
+/// Returns the copied op's inputs and outputs; `None` for the ops that are
+/// not copied (`Placeholder`s are fed through `map`, `NoOp` control outputs
+/// are re-derived by the builder).
+pub(crate) fn inline_node(
+    ctx: &TraceCtx,
+    g: &tfjit_graph::FuncGraph,
+    ix: tfjit_graph::NodeIndex,
+    map: &std::collections::HashMap<Output, Output>,
+) -> PyResult<Option<(Vec<Output>, Vec<Output>)>> {
+    let node = g.node(ix);
+    let name = node.op.name();
+    if name == "Placeholder" || name == "NoOp" {
+        return Ok(None);
+    }
+    let ins: Vec<Output> = g
+        .op_inputs(ix)
+        .into_iter()
+        .map(|o| map.get(&o).copied().ok_or_else(|| Exc::runtime_error(format!("inlining {}: input not computed", node.name))))
+        .collect::<PyResult<_>>()?;
+    let outs = ctx.graph.with_builder(|b| -> PyResult<Vec<Output>> {
+        if name == "Const" {
+            if let Some(tfjit_tensor::Attr::Tensor(t)) = node.attrs.get("value") {
+                return Ok(vec![b.add_const(&node.name, t.clone())]);
+            }
+        }
+        Ok(b.add_func_op(&node.name, name, &ins, node.attrs.clone(), node.funcs.clone())?)
+    })??;
+    Ok(Some((ins, outs)))
 }
 
 /// Tells the gradient tapes about one inlined node: variable reads as reads,

@@ -6,7 +6,7 @@
 
 use crate::exc::{Exc, PyResult};
 use crate::interp::Interp;
-use crate::tf::concrete::{trace, Concrete, OutSpec};
+use crate::tf::concrete::{inline_node, trace, Concrete, OutSpec};
 use crate::tf::convert::tv_of;
 use crate::tf::data::structure::{leaves_like, normalize_returned, param_spec, Struct};
 use crate::tf::spec::{ParamKind, ParamSpec};
@@ -130,24 +130,7 @@ pub fn inline(c: &Concrete, args: &[TV], ctx: &TraceCtx) -> PyResult<Value> {
         map.insert(g.output(cap.placeholder, 0), o);
     }
     for &ix in g.operations() {
-        let node = g.node(ix);
-        let name = node.op.name();
-        if name == "Placeholder" || name == "NoOp" {
-            continue;
-        }
-        let ins: Vec<Output> = g
-            .op_inputs(ix)
-            .into_iter()
-            .map(|o| map.get(&o).copied().ok_or_else(|| Exc::runtime_error(format!("inlining {}: input not computed", node.name))))
-            .collect::<PyResult<_>>()?;
-        let outs = ctx.graph.with_builder(|b| -> PyResult<Vec<Output>> {
-            if name == "Const" {
-                if let Some(tfjit_tensor::Attr::Tensor(t)) = node.attrs.get("value") {
-                    return Ok(vec![b.add_const(&node.name, t.clone())]);
-                }
-            }
-            Ok(b.add_func_op(&node.name, name, &ins, node.attrs.clone(), node.funcs.clone())?)
-        })??;
+        let Some((_, outs)) = inline_node(ctx, g, ix, &map)? else { continue };
         for (i, o) in outs.into_iter().enumerate() {
             map.insert(g.output(ix, i), o);
         }
