@@ -64,8 +64,8 @@ fn strided_in_bounds(len: usize, (off, rs, cs): Strides, rows: usize, cols: usiz
     matches!(last, Some(l) if l < len) && isize::try_from(rs.max(cs)).is_ok()
 }
 
-/// Element types with a GEMM: `f32`/`f64` through the `matrixmultiply`
-/// crate (packed, runtime-selected AVX-512/AVX2+FMA micro-kernels; large
+/// Element types with a GEMM: `f32`/`f64` through the `gemm` crate
+/// (packed, runtime-selected AVX-512/AVX2+FMA micro-kernels; large
 /// products split across the cores, see [`split_plan`]), integers
 /// through [`gemm_reference`] (wrapping arithmetic, as TF).
 trait GemmScalar: Num {
@@ -82,7 +82,7 @@ impl GemmScalar for i64 {}
 
 /// Products with fewer multiply-adds than this run on one thread (below it,
 /// spawning a thread costs more than it saves; measured on 2 cores).
-const PARALLEL_MIN_MACS: usize = 1 << 23;
+const PARALLEL_MIN_MACS: usize = 1 << 20;
 /// Each thread gets at least this many columns (or rows) of the output.
 const PARALLEL_MIN_SPAN: usize = 64;
 
@@ -161,9 +161,20 @@ fn spans(total: usize, parts: usize) -> impl Iterator<Item = (usize, usize)> {
     (0..total).step_by(per).map(move |s| (s, per.min(total - s)))
 }
 
-/// Implements [`GemmScalar`] for a float type with a `matrixmultiply` routine.
+/// Products with fewer multiply-adds than this go through `matrixmultiply`,
+/// whose results are bitwise those of [`gemm_reference`] (one fused
+/// multiply-add per `k` in order, up to its `k` block of 256) — the order the
+/// conformance corpus's small products print TF's values with. `gemm` sums
+/// small products with a transposed right operand (and matrix-vector
+/// products) as dot products in another order; from this size on its
+/// AVX-512 kernels are 1.5–3× faster and the order is no longer TF's anyway
+/// (every GEMM blocks `k`).
+const EXACT_MAX_MACS: usize = 1 << 20;
+
+/// Implements [`GemmScalar`] for a float type through `gemm::gemm`, or
+/// `$small` (a `matrixmultiply` routine) below [`EXACT_MAX_MACS`].
 macro_rules! gemm_float {
-    ($t:ty, $f:path) => {
+    ($t:ty, $small:path) => {
         impl GemmScalar for $t {
             fn gemm_into(a: &[$t], sa: Strides, b: &[$t], sb: Strides, m: usize, k: usize, n: usize, c: &mut [$t]) {
                 if m == 0 || n == 0 || k == 0 {
@@ -181,31 +192,54 @@ macro_rules! gemm_float {
                 // Rows `i0..i0+rows`, columns `j0..j0+cols` of the product into
                 // the same block of `c`.
                 let block = move |(i0, rows): (usize, usize), (j0, cols): (usize, usize)| {
-                    // SAFETY: every element `matrixmultiply` reads is inside `a`
-                    // (rows `i0..i0+rows` ⊆ `0..m`) or `b` (columns
-                    // `j0..j0+cols` ⊆ `0..n`): checked above (the offsets of
-                    // the last row and column are in bounds, strides fit in
-                    // `isize`). It writes exactly elements `(i, j)` of this
-                    // block at `i*n + j` < `m*n` ≤ `c.len()`; the blocks of
-                    // concurrent calls are disjoint and `c` stays mutably
-                    // borrowed until the scope below has joined them. With
-                    // beta = 0, `c` is only written, never read.
+                    // SAFETY: every element `gemm` reads is inside `a` (rows
+                    // `i0..i0+rows` ⊆ `0..m`) or `b` (columns `j0..j0+cols` ⊆
+                    // `0..n`): checked above (the offsets of the last row and
+                    // column are in bounds, strides fit in `isize`). It writes
+                    // exactly elements `(i, j)` of this block at `i*n + j` <
+                    // `m*n` ≤ `c.len()`; the blocks of concurrent calls are
+                    // disjoint and `c` stays mutably borrowed until
+                    // `run_blocks` below has joined them. With `read_dst`
+                    // false, `c` is only written, never read.
                     unsafe {
-                        $f(
+                        if m.saturating_mul(k).saturating_mul(n) < EXACT_MAX_MACS {
+                            return $small(
+                                rows,
+                                k,
+                                cols,
+                                1.0,
+                                a.as_ptr().add(sa.0 + i0 * sa.1),
+                                sa.1 as isize,
+                                sa.2 as isize,
+                                b.as_ptr().add(sb.0 + j0 * sb.2),
+                                sb.1 as isize,
+                                sb.2 as isize,
+                                0.0,
+                                out.get().add(i0 * n + j0),
+                                n as isize,
+                                1,
+                            );
+                        }
+                        gemm::gemm(
                             rows,
-                            k,
                             cols,
-                            1.0,
-                            a.as_ptr().add(sa.0 + i0 * sa.1),
-                            sa.1 as isize,
-                            sa.2 as isize,
-                            b.as_ptr().add(sb.0 + j0 * sb.2),
-                            sb.1 as isize,
-                            sb.2 as isize,
-                            0.0,
+                            k,
                             out.get().add(i0 * n + j0),
-                            n as isize,
                             1,
+                            n as isize,
+                            false,
+                            a.as_ptr().add(sa.0 + i0 * sa.1),
+                            sa.2 as isize,
+                            sa.1 as isize,
+                            b.as_ptr().add(sb.0 + j0 * sb.2),
+                            sb.2 as isize,
+                            sb.1 as isize,
+                            0.0,
+                            1.0,
+                            false,
+                            false,
+                            false,
+                            gemm::Parallelism::None,
                         )
                     }
                 };
@@ -744,7 +778,7 @@ mod tests {
                 // Small products (all of the conformance corpus's) sum in the
                 // same order with the same fused multiply-adds: bitwise equal.
                 #[cfg(target_arch = "x86_64")]
-                if k <= 256 && std::is_x86_feature_detected!("fma") {
+                if k <= 256 && m * k * n < super::EXACT_MAX_MACS && std::is_x86_feature_detected!("fma") {
                     assert_eq!(got, want, "{m}x{k}x{n} ta={ta} tb={tb} not bitwise equal");
                 }
                 let (a64, b64): (Vec<f64>, Vec<f64>) = (a.iter().map(|&x| x as f64).collect(), b.iter().map(|&x| x as f64).collect());
