@@ -170,7 +170,12 @@ impl ElemBody {
                         .collect::<Result<_, _>>()?;
                     let dts: Vec<DType> = ins.iter().map(|&i| vals[i].1).collect();
                     let out = node.outputs.first().and_then(tensor_dtype).ok_or("non-tensor output")?;
-                    if !elemops::supported(op, &dts, out) {
+                    let ok = if elemops::GRAD_OPS.contains(&op) {
+                        same_static_shape(g, &step.inputs).is_some_and(|n| elemops::grad_supported(op, &dts, out, n))
+                    } else {
+                        elemops::supported(op, &dts, out)
+                    };
+                    if !ok {
                         return Err(format!("{op} on {dts:?} has no generated code"));
                     }
                     if op != "Identity" && !names.contains(&op) {
@@ -214,6 +219,21 @@ impl ElemBody {
         let all_f32 = vals.iter().zip(&used).all(|(v, &u)| !u || v.1 == DType::Float32);
         Ok(ElemBody { in_types, vals, ops, outs, names, all_f32, reduction })
     }
+}
+
+/// The element count of `ins` when all have one fully known static shape
+/// (a gradient op's reference kernel rejects inputs of different shapes,
+/// so generated code, which would broadcast, may only see equal ones).
+fn same_static_shape(g: &FuncGraph, ins: &[Output]) -> Option<usize> {
+    let mut shape: Option<Vec<usize>> = None;
+    for &o in ins {
+        let s = g.value_type(o).as_tensor()?.shape.as_known()?;
+        match &shape {
+            Some(prev) if *prev != s => return None,
+            _ => shape = Some(s),
+        }
+    }
+    shape.map(|s| s.iter().product())
 }
 
 /// `a` equals `b` after left-padding `a` with 1s.

@@ -3,7 +3,7 @@
 //! contraction, TF's NaN rules, the reference's own transcendental
 //! functions through helper calls), so results are identical.
 
-use crate::jit::{cl_err, cl_type, helper_sig};
+use crate::jit::{cl_err, cl_type, helper_sig, lanes_cast};
 use crate::mathfns;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, InstBuilder, Type, Value};
@@ -26,6 +26,29 @@ pub const OPS: &[&str] = &[
     "Square", "Sign", "Sqrt", "Rsqrt", "Exp", "Log", "Log1p", "Sin", "Cos", "Tanh", "Sigmoid",
     "Floor", "Ceil", "Round", "Reciprocal", "Relu", "Identity",
 ];
+
+/// TF's fused elementwise gradient ops (`runtime/tensor/src/ops/grad_ops.rs`),
+/// which [`emit`] also generates code for. They are not in [`OPS`] and
+/// [`supported`] says no to them: their reference kernels require equal
+/// input shapes (no broadcasting), and `SigmoidGrad`/`SqrtGrad` round their
+/// last `n % 8` (f32; `n % 4` for f64) elements differently, so a caller
+/// may use them only under the conditions of [`grad_supported`].
+pub const GRAD_OPS: &[&str] =
+    &["ReluGrad", "EluGrad", "TanhGrad", "SigmoidGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad"];
+
+/// True if [`emit`] reproduces the gradient op `op` on `(ins) -> out` for
+/// a tensor of `n` elements whose two inputs the caller knows have the
+/// same shape. `SigmoidGrad`/`SqrtGrad` need `n` to be a whole number of
+/// Eigen packets (8 floats / 4 doubles): only the packet formula is
+/// generated.
+pub fn grad_supported(op: &str, ins: &[DType], out: DType, n: usize) -> bool {
+    let [a, b] = ins else { return false };
+    if a != b || *a != out || !a.is_float() || !GRAD_OPS.contains(&op) {
+        return false;
+    }
+    let lanes = if *a == DType::Float32 { 8 } else { 4 };
+    !matches!(op, "SigmoidGrad" | "SqrtGrad") || n % lanes == 0
+}
 
 /// True if [`emit`] handles `op` on inputs of `ins` (dtypes) with output `out`.
 pub fn supported(op: &str, ins: &[DType], out: DType) -> bool {
@@ -310,11 +333,103 @@ pub fn emit(
             let addr = mathfns::unary_addr(op, f64_).ok_or_else(|| cl_err(op))?;
             call_helper(b, addr, &[x], ty)
         }
+        "ReluGrad" | "EluGrad" | "TanhGrad" | "SigmoidGrad" | "SqrtGrad" | "RsqrtGrad" | "ReciprocalGrad" => {
+            grad(b, op, x, two(y)?, ty)?
+        }
         other => return Err(cl_err(format!("no code for {other}"))),
     })
     .map(|v| {
         let _ = out;
         v
+    })
+}
+
+/// A constant of type `ty` (a float, or a float vector splat).
+fn kconst(b: &mut FunctionBuilder, ty: Type, v: f64) -> Value {
+    if ty.is_vector() {
+        let s = fconst(b, ty.lane_type(), v);
+        b.ins().splat(ty, s)
+    } else {
+        fconst(b, ty, v)
+    }
+}
+
+/// `cond ? t : f` for a scalar condition or a lane mask.
+fn choose(b: &mut FunctionBuilder, ty: Type, cond: Value, t: Value, f: Value) -> Value {
+    if ty.is_vector() {
+        let m = b.ins().bitcast(ty, lanes_cast(), cond);
+        b.ins().bitselect(m, t, f)
+    } else {
+        b.ins().select(cond, t, f)
+    }
+}
+
+/// A gradient op on float vectors (f32x4, lane by lane exactly [`emit`]'s
+/// result), or `None` for other ops: for SIMD kernels.
+pub fn vgrad(b: &mut FunctionBuilder, op: &str, args: &[Value]) -> TfResult<Option<Value>> {
+    match (GRAD_OPS.contains(&op), args) {
+        (true, &[x, y]) => {
+            let ty = b.func.dfg.value_type(x);
+            Ok(Some(grad(b, op, x, y, ty)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A gradient op on scalars or float vectors of type `ty`, in the
+/// reference kernel's (Eigen's packet) evaluation order; see
+/// [`grad_supported`].
+fn grad(b: &mut FunctionBuilder, op: &str, x: Value, y: Value, ty: Type) -> TfResult<Value> {
+    let one = kconst(b, ty, 1.0);
+    Ok(match op {
+        // g * (x > 0 ? 1 : 0): a NaN or infinite g still gives NaN.
+        "ReluGrad" => {
+            let zero = kconst(b, ty, 0.0);
+            let pos = b.ins().fcmp(FloatCC::GreaterThan, y, zero);
+            let m = choose(b, ty, pos, one, zero);
+            b.ins().fmul(x, m)
+        }
+        // y < 0 ? g * (y + 1) : g
+        "EluGrad" => {
+            let zero = kconst(b, ty, 0.0);
+            let neg = b.ins().fcmp(FloatCC::LessThan, y, zero);
+            let y1 = b.ins().fadd(y, one);
+            let gy = b.ins().fmul(x, y1);
+            choose(b, ty, neg, gy, x)
+        }
+        // dy * (1 - y * y)
+        "TanhGrad" => {
+            let yy = b.ins().fmul(x, x);
+            let d = b.ins().fsub(one, yy);
+            b.ins().fmul(y, d)
+        }
+        // dy * (y * (1 - y))
+        "SigmoidGrad" => {
+            let d = b.ins().fsub(one, x);
+            let t = b.ins().fmul(x, d);
+            b.ins().fmul(y, t)
+        }
+        // dy * (0.5 / y)
+        "SqrtGrad" => {
+            let half = kconst(b, ty, 0.5);
+            let q = b.ins().fdiv(half, x);
+            b.ins().fmul(y, q)
+        }
+        // (-0.5 * (dy * y)) * (y * y)
+        "RsqrtGrad" => {
+            let mhalf = kconst(b, ty, -0.5);
+            let dyy = b.ins().fmul(y, x);
+            let l = b.ins().fmul(mhalf, dyy);
+            let yy = b.ins().fmul(x, x);
+            b.ins().fmul(l, yy)
+        }
+        // (-y * y) * dy
+        "ReciprocalGrad" => {
+            let n = b.ins().fneg(x);
+            let t = b.ins().fmul(n, x);
+            b.ins().fmul(t, y)
+        }
+        other => return Err(cl_err(format!("no code for {other}"))),
     })
 }
 

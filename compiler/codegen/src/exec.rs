@@ -33,11 +33,24 @@ pub(crate) enum Exec {
     Softmax(Arc<SoftmaxKernel>),
     /// A softmax computed inside its only consumer (an `Exec::Rows`).
     Absorbed,
+    /// `StridedSlice` with its masks parsed at compile time.
+    StridedSlice(tfjit_tensor::ops::index::SliceMasks),
+    /// `Identity` of a tensor: the value itself (the reference kernel
+    /// returns a clone, same buffer and identity).
+    Identity,
 }
 
 pub(crate) struct CStep {
     pub(crate) step: Step,
     pub(crate) exec: Exec,
+    /// Where each input is read: its value slot, and whether this is the
+    /// value's last use (then the step takes it instead of cloning it, so a
+    /// uniquely held buffer or list can be updated in place).
+    ins: Vec<(u32, bool)>,
+    /// The slot of output 0 (outputs are consecutive).
+    out: u32,
+    /// A fed argument or capture: nothing to run.
+    fed: bool,
 }
 
 /// A graph compiled for the CPU.
@@ -48,6 +61,20 @@ pub struct CompiledFunction {
     /// Why the whole graph is not one native function.
     pub(crate) native_reject: Option<String>,
     pub(crate) steps: Vec<CStep>,
+    slots: Slots,
+}
+
+/// The flat value table of a step-by-step run: one slot per output of every
+/// node, fixed at compile time (no per-call hashing or per-node vectors).
+struct Slots {
+    len: usize,
+    /// Per argument (inputs, then symbolic captures): its placeholder and
+    /// slot, or `None` when nothing reads it (then it is only type-checked).
+    args: Vec<(NodeIndex, Option<u32>)>,
+    /// Captured constants and variables: placeholder and slot.
+    fixed: Vec<(NodeIndex, Option<u32>, RtValue)>,
+    /// Per graph output: its slot, and whether it is the last read of it.
+    outs: Vec<(u32, bool)>,
 }
 
 fn at_node(mut e: TfError, name: &str) -> TfError {
@@ -87,10 +114,76 @@ pub(crate) fn compile_arc(graph: Arc<FuncGraph>) -> TfResult<CompiledFunction> {
         } else {
             plan_step(&graph, &step)?
         };
-        steps.push(CStep { step, exec });
+        steps.push(CStep { step, exec, ins: Vec::new(), out: 0, fed: false });
     }
     absorb_softmax(&graph, &mut steps);
-    Ok(CompiledFunction { graph, native, native_reject, steps })
+    let slots = assign_slots(&graph, &mut steps);
+    Ok(CompiledFunction { graph, native, native_reject, steps, slots })
+}
+
+/// Numbers every node output, and marks each value's last read (by a step,
+/// else by the graph's outputs) so the run can move it instead of cloning.
+fn assign_slots(g: &FuncGraph, steps: &mut [CStep]) -> Slots {
+    use petgraph::visit::NodeIndexable;
+    let bound = g.petgraph().node_bound();
+    let mut base = vec![u32::MAX; bound];
+    let mut len = 0usize;
+    for ix in g.petgraph().node_indices() {
+        base[ix.index()] = len as u32;
+        len += g.node(ix).outputs.len().max(1);
+    }
+    let slot = |o: &Output| base.get(o.node.index()).copied().unwrap_or(u32::MAX).saturating_add(o.index as u32);
+    let mut scheduled = vec![false; bound];
+    for cs in steps.iter() {
+        scheduled[cs.step.node.index()] = true;
+    }
+    let fed_slot = |ix: NodeIndex| scheduled.get(ix.index()).copied().unwrap_or(false).then(|| slot(&g.output(ix, 0)));
+    let mut fed = vec![false; bound];
+    let mut args: Vec<(NodeIndex, Option<u32>)> = g.inputs().iter().map(|&ix| (ix, fed_slot(ix))).collect();
+    args.extend(g.symbolic_captures().map(|(ix, _)| (ix, fed_slot(ix))));
+    let mut fixed = Vec::new();
+    for c in g.captures() {
+        let v = match &c.kind {
+            CaptureKind::Tensor(t) => RtValue::Tensor(t.clone()),
+            CaptureKind::Variable(id) => RtValue::Resource(*id),
+            CaptureKind::Symbolic(_) => continue,
+        };
+        fixed.push((c.placeholder, fed_slot(c.placeholder), v));
+    }
+    for &ix in g.inputs().iter().chain(g.captures().iter().map(|c| &c.placeholder)) {
+        if let Some(f) = fed.get_mut(ix.index()) {
+            *f = true;
+        }
+    }
+    // The last reader of each slot: (step, input position); graph outputs
+    // are read after every step.
+    let mut last: Vec<Option<(usize, usize)>> = vec![None; len];
+    let outs: Vec<u32> = g.outputs().iter().map(slot).collect();
+    for (si, cs) in steps.iter_mut().enumerate() {
+        cs.fed = fed[cs.step.node.index()];
+        cs.out = slot(&g.output(cs.step.node, 0));
+        if matches!(cs.exec, Exec::Absorbed) {
+            continue;
+        }
+        cs.ins = cs.step.inputs.iter().map(|o| (slot(o), false)).collect();
+        for (k, &(sl, _)) in cs.ins.iter().enumerate() {
+            if let Some(l) = last.get_mut(sl as usize) {
+                *l = Some((si, k));
+            }
+        }
+    }
+    for &o in &outs {
+        if let Some(l) = last.get_mut(o as usize) {
+            *l = None;
+        }
+    }
+    for (si, cs) in steps.iter_mut().enumerate() {
+        for (k, inp) in cs.ins.iter_mut().enumerate() {
+            inp.1 = last.get(inp.0 as usize).copied().flatten() == Some((si, k));
+        }
+    }
+    let outs = outs.iter().enumerate().map(|(i, &o)| (o, !outs[i + 1..].contains(&o))).collect();
+    Slots { len, args, fixed, outs }
 }
 
 /// Softmaxes whose only consumer is a row kernel become its row prologue.
@@ -145,11 +238,40 @@ fn const_of(g: &FuncGraph, o: Output) -> Option<&Tensor> {
     }
 }
 
+/// Ops on small tensors of static shape (loop counters, indices, the
+/// `begin`/`end` of a slice) compiled alone to native code: one call with
+/// values in registers instead of a reference kernel's shape inference,
+/// broadcasting and allocations.
+fn small_native(g: &FuncGraph, node: &tfjit_graph::Node, step: &Step) -> Option<NativeFn> {
+    let op = node.op.name();
+    let kind_ok = match node.op {
+        OpRef::Tensor(def) => def.class == tfjit_tensor::op::OpClass::Elementwise || op == "Pack",
+        OpRef::Graph(_) => false,
+    } || op == "FusedElementwise";
+    if !kind_ok || op == "Identity" || node.outputs.is_empty() {
+        return None;
+    }
+    let small = |t: &tfjit_graph::ValueType| {
+        t.as_tensor().and_then(|t| t.shape.as_known()).is_some_and(|d| d.iter().product::<usize>() <= native::MAX_ELEMS)
+    };
+    if !step.inputs.iter().all(|&o| small(g.value_type(o))) || !node.outputs.iter().all(small) {
+        return None;
+    }
+    native::compile(Unit::Node { node, inputs: input_types(g, step) }).ok()
+}
+
 fn plan_step(g: &FuncGraph, step: &Step) -> TfResult<Exec> {
     let node = g.node(step.node);
     let op = node.op.name();
     let func = |name: &str| node.funcs.get(name).cloned();
+    if let Some(n) = small_native(g, node, step) {
+        return Ok(Exec::Native(n));
+    }
     Ok(match op {
+        "Identity" if step.inputs.len() == 1 => Exec::Identity,
+        "StridedSlice" if step.inputs.len() == 4 => {
+            Exec::StridedSlice(tfjit_tensor::ops::index::SliceMasks::from_attrs(&node.attrs))
+        }
         "FusedElementwise" => match crate::fused::compile(node) {
             Ok(k) => Exec::Fused(Arc::new(k)),
             Err(why) => Exec::Ref { why },
@@ -208,86 +330,119 @@ impl CompiledFunction {
                 return r;
             }
         }
-        self.run_steps(inputs, rt)
+        self.run_steps(Args::Borrowed(inputs), rt)
     }
 
-    fn run_steps(&self, args: &[RtValue], rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
-        use petgraph::visit::NodeIndexable;
+    /// [`run`](Self::run) on arguments it may consume (a `While` passes its
+    /// loop variables this way, so a list written every iteration stays
+    /// uniquely held and is updated in place).
+    pub fn run_owned(&self, inputs: Vec<RtValue>, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
+        if let Some(n) = &self.native {
+            if let Some(r) = n.run(&inputs) {
+                return r;
+            }
+        }
+        self.run_steps(Args::Owned(inputs), rt)
+    }
+
+    fn arg_error(&self, ix: NodeIndex, v: &RtValue) -> TfError {
         let graph = &*self.graph;
-        let mut values: Vec<Option<Vec<RtValue>>> = vec![None; graph.petgraph().node_bound()];
-        let n_sym = graph.symbolic_captures().count();
-        if args.len() != graph.inputs().len() + n_sym {
+        let node = graph.node(ix);
+        let ty = node.outputs.first().map(|t| t.to_string()).unwrap_or_default();
+        TfError::invalid_argument(format!(
+            "function {}: argument {} expects {ty}, got a {}{}",
+            graph.name(),
+            node.name,
+            v.kind_name(),
+            v.as_tensor()
+                .map(|t| format!(" {}", tfjit_graph::value::tensor_type_text(&t.tensor_type())))
+                .unwrap_or_default()
+        ))
+    }
+
+    fn run_steps(&self, args: Args, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
+        let graph = &*self.graph;
+        let sl = &self.slots;
+        if args.len() != sl.args.len() {
             return Err(TfError::invalid_argument(format!(
                 "function {} takes {} arguments, got {}",
                 graph.name(),
-                graph.inputs().len() + n_sym,
+                sl.args.len(),
                 args.len()
             )));
         }
-        let mut feed = |ix: NodeIndex, v: RtValue| -> TfResult<()> {
-            let node = graph.node(ix);
-            if let Some(ty) = node.outputs.first() {
-                if !ty.admits(&v) {
-                    return Err(TfError::invalid_argument(format!(
-                        "function {}: argument {} expects {ty}, got a {}{}",
-                        graph.name(),
-                        node.name,
-                        v.kind_name(),
-                        v.as_tensor()
-                            .map(|t| format!(" {}", tfjit_graph::value::tensor_type_text(&t.tensor_type())))
-                            .unwrap_or_default()
-                    )));
-                }
+        let mut values: Vec<Option<RtValue>> = vec![None; sl.len];
+        let mut put = |slot: Option<u32>, v: Option<RtValue>| {
+            if let (Some(s), Some(v)) = (slot.and_then(|s| values.get_mut(s as usize)), v) {
+                *s = Some(v);
             }
-            values[ix.index()] = Some(vec![v]);
-            Ok(())
         };
-        for (&ix, a) in graph.inputs().iter().zip(args) {
-            feed(ix, a.clone())?;
+        // Arguments in order (inputs, then symbolic captures in capture
+        // order, between the captured constants and variables), each
+        // type-checked as the reference executor does; only read ones kept.
+        let n_in = graph.inputs().len();
+        let mut it = match args {
+            Args::Borrowed(v) => ArgIter::Borrowed(v.iter()),
+            Args::Owned(v) => ArgIter::Owned(v.into_iter()),
+        };
+        for &(ix, slot) in &sl.args[..n_in] {
+            put(slot, self.next_arg(&mut it, ix, slot.is_some())?);
         }
-        let mut sym = args[graph.inputs().len()..].iter();
+        let mut sym = sl.args[n_in..].iter();
+        let mut fixed = sl.fixed.iter();
         for c in graph.captures() {
-            let v = match &c.kind {
-                CaptureKind::Tensor(t) => RtValue::Tensor(t.clone()),
-                CaptureKind::Variable(id) => RtValue::Resource(*id),
-                CaptureKind::Symbolic(_) => match sym.next() {
-                    Some(v) => v.clone(),
-                    None => return Err(TfError::invalid_argument("missing captured argument")),
-                },
-            };
-            feed(c.placeholder, v)?;
+            if let CaptureKind::Symbolic(_) = c.kind {
+                let &(ix, slot) = sym.next().ok_or_else(|| TfError::invalid_argument("missing captured argument"))?;
+                put(slot, self.next_arg(&mut it, ix, slot.is_some())?);
+            } else if let Some((ix, slot, v)) = fixed.next() {
+                if !self.admits(*ix, v) {
+                    return Err(self.arg_error(*ix, v));
+                }
+                put(*slot, slot.is_some().then(|| v.clone()));
+            }
         }
         for cs in &self.steps {
-            let step = &cs.step;
-            if values[step.node.index()].is_some() {
+            if cs.fed {
                 continue;
             }
+            let step = &cs.step;
             let node = graph.node(step.node);
-            let mut ins: Vec<RtValue> = Vec::with_capacity(step.inputs.len());
-            for o in &step.inputs {
-                let v = values
-                    .get(o.node.index())
-                    .and_then(|v| v.as_ref())
-                    .and_then(|v| v.get(o.index))
-                    .ok_or_else(|| {
-                        TfError::invalid_argument(format!(
+            let mut ins: Vec<RtValue> = Vec::with_capacity(cs.ins.len());
+            for (k, &(slot, take)) in cs.ins.iter().enumerate() {
+                let v = values.get_mut(slot as usize).and_then(|v| if take { v.take() } else { v.clone() });
+                match v {
+                    Some(v) => ins.push(v),
+                    None => {
+                        return Err(TfError::invalid_argument(format!(
                             "input {} of {} was not computed",
-                            graph.tensor_name(*o),
+                            step.inputs.get(k).map(|o| graph.tensor_name(*o)).unwrap_or_default(),
                             node.name
-                        ))
-                    })?;
-                ins.push(v.clone());
+                        )))
+                    }
+                }
             }
             let outs = match &cs.exec {
-                Exec::Ref { .. } => run_ref(node, &ins, rt)?,
+                Exec::Ref { .. } => run_ref(node, ins, rt)?,
                 Exec::Fused(k) => match k.run(&ins) {
                     Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, &ins, rt)?,
+                    None => run_ref(node, ins, rt)?,
                 },
                 Exec::Absorbed => continue,
+                Exec::StridedSlice(m) => {
+                    let ts: Vec<&Tensor> = ins.iter().filter_map(|v| v.as_tensor()).collect();
+                    let r = if ts.len() == ins.len() { tfjit_tensor::ops::index::strided_slice_fast(&ts, *m) } else { None };
+                    match r {
+                        Some(r) => vec![RtValue::Tensor(r.map_err(|e| at_node(e, &node.name))?)],
+                        None => run_ref(node, ins, rt)?,
+                    }
+                }
+                Exec::Identity => match ins.first() {
+                    Some(RtValue::Tensor(_)) => ins,
+                    _ => run_ref(node, ins, rt)?,
+                },
                 Exec::Softmax(k) => match k.run(&ins) {
                     Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, &ins, rt)?,
+                    None => run_ref(node, ins, rt)?,
                 },
                 Exec::Rows { k, pre } => {
                     let pro: Vec<Option<Prologue>> = pre.iter().map(|p| p.as_ref().map(|(_, p)| p.clone())).collect();
@@ -302,7 +457,7 @@ impl CompiledFunction {
                                     let x = ins.get(slot..slot + 1).unwrap_or(&[]).to_vec();
                                     let y = match p.softmax.run(&x) {
                                         Some(r) => r.map_err(|e| at_node(e, &sn.name))?,
-                                        None => run_ref(sn, &x, rt)?,
+                                        None => run_ref(sn, x, rt)?,
                                     };
                                     if let (Some(v), Some(slot_v)) = (y.into_iter().next(), ins.get_mut(slot)) {
                                         *slot_v = v;
@@ -311,14 +466,14 @@ impl CompiledFunction {
                             }
                             match k.run(&ins, &[]) {
                                 Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                                None => run_ref(node, &ins, rt)?,
+                                None => run_ref(node, ins, rt)?,
                             }
                         }
                     }
                 }
                 Exec::Native(n) => match n.run(&ins) {
                     Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, &ins, rt)?,
+                    None => run_ref(node, ins, rt)?,
                 },
                 Exec::While { cond, body } => {
                     let mut vars = ins;
@@ -331,16 +486,18 @@ impl CompiledFunction {
                         if !go {
                             break vars;
                         }
-                        vars = body.run(&vars, rt).map_err(|e| at_node(e, &node.name))?;
+                        vars = body.run_owned(vars, rt).map_err(|e| at_node(e, &node.name))?;
                     }
                 }
                 Exec::If { then_, else_ } => {
-                    let cond = match ins.first() {
-                        Some(RtValue::Tensor(t)) => t,
+                    let go = match ins.first() {
+                        Some(RtValue::Tensor(t)) => truthy(t),
                         _ => return Err(at_node(TfError::invalid_argument(format!("{}: input 0 must be a tensor", node.op.name())), &node.name)),
                     };
-                    let f = if truthy(cond) { then_ } else { else_ };
-                    f.run(&ins[1..], rt).map_err(|e| at_node(e, &node.name))?
+                    let f = if go { then_ } else { else_ };
+                    let mut args = ins;
+                    args.remove(0);
+                    f.run_owned(args, rt).map_err(|e| at_node(e, &node.name))?
                 }
             };
             if outs.len() != node.outputs.len() {
@@ -354,27 +511,67 @@ impl CompiledFunction {
                     &node.name,
                 ));
             }
-            values[step.node.index()] = Some(outs);
+            for (i, v) in outs.into_iter().enumerate() {
+                if let Some(s) = values.get_mut(cs.out as usize + i) {
+                    *s = Some(v);
+                }
+            }
         }
-        graph
-            .outputs()
-            .iter()
-            .map(|o: &Output| {
-                values
-                    .get(o.node.index())
-                    .and_then(|v| v.as_ref())
-                    .and_then(|v| v.get(o.index))
-                    .cloned()
-                    .ok_or_else(|| {
-                        TfError::invalid_argument(format!("output {} was not computed", graph.tensor_name(*o)))
-                    })
-            })
-            .collect()
+        let mut res = Vec::with_capacity(sl.outs.len());
+        for (o, &(slot, take)) in graph.outputs().iter().zip(&sl.outs) {
+            let v = values.get_mut(slot as usize).and_then(|v| if take { v.take() } else { v.clone() });
+            match v {
+                Some(v) => res.push(v),
+                None => {
+                    return Err(TfError::invalid_argument(format!("output {} was not computed", graph.tensor_name(*o))))
+                }
+            }
+        }
+        Ok(res)
+    }
+
+    fn admits(&self, ix: NodeIndex, v: &RtValue) -> bool {
+        self.graph.node(ix).outputs.first().is_none_or(|ty| ty.admits(v))
+    }
+
+    /// The next argument, type-checked against placeholder `ix`; returned
+    /// (moved or cloned) only when `keep`.
+    fn next_arg(&self, it: &mut ArgIter, ix: NodeIndex, keep: bool) -> TfResult<Option<RtValue>> {
+        let v = match it {
+            ArgIter::Borrowed(i) => i.next().map(std::borrow::Cow::Borrowed),
+            ArgIter::Owned(i) => i.next().map(std::borrow::Cow::Owned),
+        };
+        let v = v.ok_or_else(|| TfError::invalid_argument("missing captured argument"))?;
+        if !self.admits(ix, &v) {
+            return Err(self.arg_error(ix, &v));
+        }
+        Ok(keep.then(|| v.into_owned()))
     }
 }
 
+/// The arguments of one run: borrowed (cloned where read) or owned (moved).
+enum Args<'a> {
+    Borrowed(&'a [RtValue]),
+    Owned(Vec<RtValue>),
+}
+
+impl Args<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Args::Borrowed(v) => v.len(),
+            Args::Owned(v) => v.len(),
+        }
+    }
+}
+
+enum ArgIter<'a> {
+    Borrowed(std::slice::Iter<'a, RtValue>),
+    Owned(std::vec::IntoIter<RtValue>),
+}
+
 /// Runs one op with its reference kernel, as the reference executor does.
-fn run_ref(node: &tfjit_graph::Node, ins: &[RtValue], rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
+/// Graph ops get their inputs by value (list writes then happen in place).
+fn run_ref(node: &tfjit_graph::Node, ins: Vec<RtValue>, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
     match node.op {
         OpRef::Tensor(def) => {
             let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
@@ -400,7 +597,7 @@ fn run_ref(node: &tfjit_graph::Node, ins: &[RtValue], rt: &mut dyn Runtime) -> T
         }
         OpRef::Graph(def) => {
             let mut cx = RunCtx { node, rt };
-            (def.run)(&mut cx, ins).map_err(|e| at_node(e, &node.name))
+            tfjit_graph::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))
         }
     }
 }

@@ -17,12 +17,15 @@
 //!   without generated code call their reference kernels.
 //! - `elemops.rs` / `mathfns.rs`: the per-element code, bit-identical to
 //!   the reference kernels (transcendentals call the same Rust functions).
+//! - `rows.rs` / `cols.rs`: reductions over trailing axes (row kernels,
+//!   softmax) and over leading axes (column kernels) with their prologues.
 //! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
 //!
 //! Every generated memory access stays inside buffers whose sizes the Rust
 //! side checked before the call.
 
 pub mod body;
+pub mod cols;
 pub mod elemops;
 pub mod exec;
 pub mod fused;

@@ -1,73 +1,40 @@
 //! A vectorized float32 math library for generated code: `exp`, `tanh`,
-//! `sigmoid` over a buffer, in place, with the widest SIMD the CPU has
-//! (AVX-512, else AVX2+FMA, detected once at run time; a portable loop
+//! `sigmoid`, `log` over a buffer, in place, with the widest SIMD the CPU
+//! has (AVX-512, else AVX2+FMA, detected once at run time; a portable loop
 //! otherwise). Cranelift only emits 128-bit vectors on x86, so kernels
 //! compute transcendentals a block at a time through these functions.
 //!
-//! The polynomials are the ones `vmath.rs` emits inline (Cephes `exp`,
-//! Eigen's — TF's — rational `tanh`), so every path gives the same values
-//! within rounding of a fused multiply-add.
+//! Every element goes through the one definition of TF's float32 math,
+//! `tfjit_tensor::ops::tfmath` (the packet path of TF's Eigen kernels),
+//! inlined into loops that LLVM vectorizes. Those functions are straight
+//! multiplies, adds, divisions and selects (no fused multiply-add, which
+//! TF's build does not use either), so the results are bit-identical to
+//! the reference kernels and to `vmath`'s inline code at any width.
 
-/// `exp` (Cephes' degree-7 polynomial after `n ln 2` reduction): within
-/// ~1 ulp; `+inf` above 88.72, 0 below -88.37 (TF flushes denormals);
-/// NaN stays NaN.
+use tfjit_tensor::ops::tfmath;
+
+/// TF's `exp` (packet path); see `tfmath::exp`.
 #[inline(always)]
 pub fn exp_p(x: f32) -> f32 {
-    const MAGIC: f32 = 12_583_039.0;
-    let xc = x.clamp(-88.376_26, 88.376_26);
-    let xc = if x.is_nan() { x } else { xc };
-    let ym = xc.mul_add(std::f32::consts::LOG2_E, MAGIC);
-    let n = ym - MAGIC;
-    let t = n.mul_add(-0.693_359_4, xc);
-    let t = n.mul_add(2.121_944_4e-4, t);
-    let z = t * t;
-    let mut y = 1.987_569_2e-4f32;
-    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
-        y = y.mul_add(t, c);
-    }
-    let y = y.mul_add(z, t) + 1.0;
-    let r = y * f32::from_bits(ym.to_bits() << 23);
-    if x > 88.722_84 {
-        f32::INFINITY
-    } else if x < -88.376_26 {
-        0.0
-    } else {
-        r
-    }
+    tfmath::exp(x)
 }
 
-/// `tanh` (Cephes' `tanhf`): an odd polynomial below |x| = 0.625,
-/// `1 - 2 / (exp(2|x|) + 1)` with the sign of `x` above; within 2 ulp.
+/// TF's `tanh`; see `tfmath::tanh`.
 #[inline(always)]
 pub fn tanh_p(x: f32) -> f32 {
-    let ax = x.abs();
-    let z = x * x;
-    let mut p = -5.704_988_7e-3f32;
-    for c in [2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1] {
-        p = p.mul_add(z, c);
-    }
-    let small = (p * z).mul_add(x, x);
-    let e = exp_p(ax + ax);
-    let big = 1.0 - 2.0 / (e + 1.0);
-    let big = f32::from_bits(big.to_bits() | (x.to_bits() & 0x8000_0000));
-    if ax < 0.625 {
-        small
-    } else {
-        big
-    }
+    tfmath::tanh(x)
 }
 
-/// `sigmoid` as the reference computes it: `1 / (1 + exp(-x))` for
-/// `x >= 0`, `exp(x) / (1 + exp(x))` below.
+/// TF's `sigmoid` (packet path); see `tfmath::sigmoid`.
 #[inline(always)]
 pub fn sigmoid_p(x: f32) -> f32 {
-    let e = exp_p(-x.abs());
-    let d = 1.0 + e;
-    if x >= 0.0 {
-        1.0 / d
-    } else {
-        e / d
-    }
+    tfmath::sigmoid(x)
+}
+
+/// TF's `log` (packet path); see `tfmath::log`.
+#[inline(always)]
+pub fn log_p(x: f32) -> f32 {
+    tfmath::log(x)
 }
 
 /// In-place `exp` of `n` floats, returning their sum (16 lane partial
@@ -163,6 +130,14 @@ macro_rules! variants {
                 }
             }
             #[target_feature(enable = $feat)]
+            pub unsafe extern "C" fn log(p: *mut f32, n: i64) {
+                // SAFETY: as above.
+                let s = unsafe { std::slice::from_raw_parts_mut(p, n.max(0) as usize) };
+                for v in s {
+                    *v = log_p(*v);
+                }
+            }
+            #[target_feature(enable = $feat)]
             pub unsafe extern "C" fn exp_shift_sum(src: *const f32, dst: *mut f32, n: i64, shift: f32) -> f32 {
                 let n = n.max(0) as usize;
                 // SAFETY: the caller passes two distinct buffers of `n` floats.
@@ -205,6 +180,13 @@ mod portable {
         let s = unsafe { std::slice::from_raw_parts_mut(p, n.max(0) as usize) };
         for v in s {
             *v = sigmoid_p(*v);
+        }
+    }
+    pub unsafe extern "C" fn log(p: *mut f32, n: i64) {
+        // SAFETY: as above.
+        let s = unsafe { std::slice::from_raw_parts_mut(p, n.max(0) as usize) };
+        for v in s {
+            *v = log_p(*v);
         }
     }
     pub unsafe extern "C" fn exp_shift_sum(src: *const f32, dst: *mut f32, n: i64, shift: f32) -> f32 {
@@ -261,7 +243,8 @@ pub fn width_name() -> &'static str {
     }
 }
 
-/// The in-place block function for float32 `op` (`Exp`, `Tanh`, `Sigmoid`).
+/// The in-place block function for float32 `op` (`Exp`, `Tanh`, `Sigmoid`,
+/// `Log`), on the packet path of TF's kernels.
 pub fn block_fn(op: &str) -> Option<BlockFn> {
     let l = level();
     macro_rules! pick {
@@ -279,6 +262,7 @@ pub fn block_fn(op: &str) -> Option<BlockFn> {
         "Exp" => pick!(exp),
         "Tanh" => pick!(tanh),
         "Sigmoid" => pick!(sigmoid),
+        "Log" => pick!(log),
         _ => return None,
     })
 }
@@ -305,56 +289,165 @@ pub fn exp_sum_fn() -> ExpSumFn {
     }
 }
 
+/// `(dst, src, n)`: copies `n` floats with non-temporal stores.
+pub type StreamFn = unsafe extern "C" fn(*mut f32, *const f32, i64);
+
+/// Copies `n` floats from `src` to `dst` with non-temporal (streaming)
+/// stores where `dst` is aligned: a kernel writing an output far larger
+/// than the caches saves the read-for-ownership of every destination line
+/// (one memory pass in three). Callers fence with [`store_fence`] before
+/// the data is read by another thread.
+#[cfg(target_arch = "x86_64")]
+mod stream {
+    use std::arch::x86_64::*;
+
+    #[target_feature(enable = "avx512f")]
+    pub unsafe extern "C" fn avx512(dst: *mut f32, src: *const f32, n: i64) {
+        let n = n.max(0) as usize;
+        let mut i = 0;
+        // SAFETY: the caller passes two buffers of `n` floats; the streamed
+        // range is 64-byte aligned in `dst`.
+        unsafe {
+            while i < n && (dst.add(i) as usize) % 64 != 0 {
+                *dst.add(i) = *src.add(i);
+                i += 1;
+            }
+            while i + 16 <= n {
+                _mm512_stream_ps(dst.add(i), _mm512_loadu_ps(src.add(i)));
+                i += 16;
+            }
+            while i < n {
+                *dst.add(i) = *src.add(i);
+                i += 1;
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx")]
+    pub unsafe extern "C" fn avx(dst: *mut f32, src: *const f32, n: i64) {
+        let n = n.max(0) as usize;
+        let mut i = 0;
+        // SAFETY: as above, 32-byte aligned.
+        unsafe {
+            while i < n && (dst.add(i) as usize) % 32 != 0 {
+                *dst.add(i) = *src.add(i);
+                i += 1;
+            }
+            while i + 8 <= n {
+                _mm256_stream_ps(dst.add(i), _mm256_loadu_ps(src.add(i)));
+                i += 8;
+            }
+            while i < n {
+                *dst.add(i) = *src.add(i);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Plain copy (no streaming stores on this CPU).
+unsafe extern "C" fn copy_plain(dst: *mut f32, src: *const f32, n: i64) {
+    // SAFETY: the caller passes two distinct buffers of `n` floats.
+    unsafe { std::ptr::copy_nonoverlapping(src, dst, n.max(0) as usize) }
+}
+
+/// The streaming copy for this CPU.
+pub fn stream_fn() -> StreamFn {
+    #[cfg(target_arch = "x86_64")]
+    {
+        match level() {
+            Level::Avx512 => return stream::avx512 as StreamFn,
+            Level::Avx2 => return stream::avx as StreamFn,
+            Level::Portable => {}
+        }
+    }
+    copy_plain as StreamFn
+}
+
+/// Orders earlier streaming stores before later stores (`sfence`).
+pub fn store_fence() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `sfence` has no preconditions (SSE is baseline on x86_64).
+    unsafe {
+        std::arch::x86_64::_mm_sfence()
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ulps(a: f32, b: f32) -> i64 {
-        (a.to_bits() as i32 as i64 - b.to_bits() as i32 as i64).abs()
+    fn same(a: f32, b: f32) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
     }
 
-    #[test]
-    fn accuracy_against_libm() {
-        let mut worst = (0i64, 0i64, 0i64);
-        let mut x = -20.0f32;
-        while x < 20.0 {
-            worst.0 = worst.0.max(ulps(exp_p(x), x.exp()));
-            worst.1 = worst.1.max(ulps(tanh_p(x), x.tanh()));
-            worst.2 = worst.2.max(ulps(sigmoid_p(x), tfjit_tensor::ops::elementwise::sigmoid(x)));
-            x += 0.000_731;
+    fn inputs() -> Vec<f32> {
+        let mut v: Vec<f32> = (0..4000).map(|i| (i as f32 - 2000.0) * 0.0537).collect();
+        let mut s = 0x1234_5678u32;
+        for _ in 0..4000 {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            v.push(f32::from_bits(s));
         }
-        assert!(worst.0 <= 1 && worst.1 <= 2 && worst.2 <= 3, "{worst:?}");
-        assert!(exp_p(f32::NAN).is_nan() && tanh_p(f32::NAN).is_nan());
-        assert_eq!(exp_p(100.0), f32::INFINITY);
-        assert_eq!(exp_p(-100.0), 0.0);
-        assert_eq!(tanh_p(50.0), 1.0);
-        assert_eq!(tanh_p(-50.0), -1.0);
+        v.extend([0.0, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, 1e-40, -1e-40, 88.72, 88.73, -104.5]);
+        v
     }
 
+    /// Every SIMD level computes exactly the scalar definition.
     #[test]
-    fn block_functions_agree() {
+    fn block_functions_are_bit_identical_to_tfmath() {
+        let v = inputs();
+        let scalar: [(&str, fn(f32) -> f32); 4] =
+            [("Exp", tfmath::exp), ("Tanh", tfmath::tanh), ("Sigmoid", tfmath::sigmoid), ("Log", tfmath::log)];
+        for (op, f) in scalar {
+            let mut fns: Vec<BlockFn> = vec![block_fn(op).unwrap(), portable_fn(op)];
+            #[cfg(target_arch = "x86_64")]
+            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+                fns.push(avx2_fn(op));
+            }
+            for g in fns {
+                let mut a = v.clone();
+                unsafe { g(a.as_mut_ptr(), a.len() as i64) };
+                for (x, y) in v.iter().zip(&a) {
+                    assert!(same(f(*x), *y), "{op}({x:e}): {:e} vs {y:e}", f(*x));
+                }
+            }
+        }
         let v: Vec<f32> = (0..1000).map(|i| (i as f32 - 500.0) * 0.037).collect();
-        for op in ["Exp", "Tanh", "Sigmoid"] {
-            let f = block_fn(op).unwrap();
-            let mut a = v.clone();
-            unsafe { f(a.as_mut_ptr(), a.len() as i64) };
-            let mut b = v.clone();
-            unsafe { (portable_fn(op))(b.as_mut_ptr(), b.len() as i64) };
-            for (x, y) in a.iter().zip(&b) {
-                assert!(ulps(*x, *y) <= 1, "{op}: {x} vs {y}");
+        for n in [0usize, 1, 15, 16, 17, 100, 1000] {
+            for off in 0..3 {
+                let mut d = vec![0f32; n + off];
+                unsafe { stream_fn()(d[off..].as_mut_ptr(), v.as_ptr(), n as i64) };
+                store_fence();
+                assert_eq!(&d[off..], &v[..n]);
             }
         }
         let mut a = v.clone();
         let s = unsafe { exp_sum_fn()(a.as_mut_ptr(), a.len() as i64) };
         let want: f64 = v.iter().map(|&x| (x as f64).exp()).sum();
         assert!(((s as f64 - want) / want).abs() < 1e-5);
+        for (x, y) in v.iter().zip(&a) {
+            assert!(same(tfmath::exp(*x), *y));
+        }
     }
 
     fn portable_fn(op: &str) -> BlockFn {
         match op {
             "Exp" => portable::exp,
             "Tanh" => portable::tanh,
+            "Log" => portable::log,
             _ => portable::sigmoid,
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn avx2_fn(op: &str) -> BlockFn {
+        match op {
+            "Exp" => avx2::exp,
+            "Tanh" => avx2::tanh,
+            "Log" => avx2::log,
+            _ => avx2::sigmoid,
         }
     }
 }

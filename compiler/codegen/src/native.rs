@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tfjit_graph::graph_ops::func_arg_types;
 use tfjit_graph::{CaptureKind, FuncGraph, Node, OpRef, Output, RtValue, ValueType};
-use tfjit_tensor::op::OpClass;
+use tfjit_tensor::op::{AttrsExt, OpClass};
 use tfjit_tensor::{DType, Data, Tensor, TfError, TfResult};
 
 /// Largest tensor (in elements) kept in registers.
@@ -44,6 +44,9 @@ pub struct NativeFn {
     entry: unsafe extern "C" fn(*const u64, *mut u64) -> i32,
     ins: Vec<(DType, Vec<usize>)>,
     outs: Vec<(DType, Vec<usize>)>,
+    /// Total input and output elements (argument and result slots).
+    n_in: usize,
+    n_out: usize,
     errors: Vec<String>,
     /// Ops inlined into the function, by op type (for reports).
     pub ops: Vec<&'static str>,
@@ -239,6 +242,7 @@ impl Gen<'_, '_> {
                 Ok(vec![Val { shape, ..x.clone() }])
             }
             "Sum" | "Mean" | "Max" | "Min" | "Prod" => Ok(vec![self.reduce(node, ins)?]),
+            "Pack" => Ok(vec![self.pack(node, ins)?]),
             _ => match node.op {
                 OpRef::Tensor(def) if def.class == OpClass::Elementwise || op == "Identity" => {
                     Ok(vec![self.elementwise(node, ins)?])
@@ -274,10 +278,46 @@ impl Gen<'_, '_> {
         let mut elems = Vec::with_capacity(n);
         for k in 0..n {
             let args: Vec<(DType, Value)> = ins.iter().zip(&maps).map(|(v, m)| (v.dtype, v.elems[m[k]])).collect();
-            let v = elemops::emit(self.b, op, &node.attrs, &args, out_dtype, &mut self.errs).map_err(|e| e.message)?;
+            let v = crate::mathfns::emit_elem(self.b, op, &node.attrs, &args, out_dtype, &mut self.errs, k, n)
+                .map_err(|e| e.message)?;
             elems.push(v);
         }
         Ok(Val { dtype: out_dtype, shape: out, elems })
+    }
+
+    /// `tf.stack`: the inputs (one dtype and shape) interleaved along a new
+    /// axis — only element moves, no code.
+    fn pack(&mut self, node: &Node, ins: &[Val]) -> Result<Val, Reject> {
+        let first = ins.first().ok_or("Pack without inputs")?;
+        if ins.iter().any(|v| v.dtype != first.dtype || v.shape != first.shape) {
+            return Err("Pack of different shapes".into());
+        }
+        let rank = first.shape.len() as i64;
+        let a = node.attrs.int_or("axis", 0);
+        let ax = if a < 0 { a + rank + 1 } else { a };
+        if !(0..=rank).contains(&ax) {
+            return Err("Pack axis out of range".into());
+        }
+        let ax = ax as usize;
+        let mut shape = first.shape.clone();
+        shape.insert(ax, ins.len());
+        let n: usize = shape.iter().product();
+        if n > MAX_ELEMS {
+            return Err(format!("Pack result has {n} elements"));
+        }
+        let want = node.outputs.first().and_then(|t| t.as_tensor()).and_then(|t| t.shape.as_known());
+        if want.as_deref() != Some(shape.as_slice()) {
+            return Err("Pack output shape differs from its static type".into());
+        }
+        let inner: usize = first.shape[ax..].iter().product();
+        let outer: usize = first.shape[..ax].iter().product();
+        let mut elems = Vec::with_capacity(n);
+        for o in 0..outer {
+            for v in ins {
+                elems.extend_from_slice(&v.elems[o * inner..(o + 1) * inner]);
+            }
+        }
+        Ok(Val { dtype: first.dtype, shape, elems })
     }
 
     /// Sum/Mean/Max/Min/Prod over constant axes, in the reference's order.
@@ -483,20 +523,34 @@ pub fn compile(unit: Unit) -> Result<NativeFn, Reject> {
     // SAFETY: `p` is the finalized function defined above with exactly this
     // signature; `code` keeps it alive as long as `NativeFn`.
     let entry: unsafe extern "C" fn(*const u64, *mut u64) -> i32 = unsafe { std::mem::transmute(p) };
-    Ok(NativeFn { _code: code, entry, ins, outs, errors, ops })
+    let n_in = ins.iter().map(|(_, s)| s.iter().product::<usize>()).sum();
+    let n_out = outs.iter().map(|(_, s)| s.iter().product::<usize>()).sum();
+    Ok(NativeFn { _code: code, entry, ins, outs, n_in, n_out, errors, ops })
 }
 
-fn pack(t: &Tensor, slots: &mut Vec<u64>) {
+/// Writes the elements of `t` into `slots` (exactly as many), 8 bytes each.
+fn pack(t: &Tensor, slots: &mut [u64]) {
     match t.data() {
-        Data::F32(v) => slots.extend(v.iter().map(|x| x.to_bits() as u64)),
-        Data::F64(v) => slots.extend(v.iter().map(|x| x.to_bits())),
-        Data::I32(v) => slots.extend(v.iter().map(|&x| x as u32 as u64)),
-        Data::I64(v) => slots.extend(v.iter().map(|&x| x as u64)),
-        Data::Bool(v) => slots.extend(v.iter().map(|&x| x as u64)),
+        Data::F32(v) => slots.iter_mut().zip(v).for_each(|(s, x)| *s = x.to_bits() as u64),
+        Data::F64(v) => slots.iter_mut().zip(v).for_each(|(s, x)| *s = x.to_bits()),
+        Data::I32(v) => slots.iter_mut().zip(v).for_each(|(s, &x)| *s = x as u32 as u64),
+        Data::I64(v) => slots.iter_mut().zip(v).for_each(|(s, &x)| *s = x as u64),
+        Data::Bool(v) => slots.iter_mut().zip(v).for_each(|(s, &x)| *s = x as u64),
     }
 }
 
 fn unpack(d: DType, shape: &[usize], s: &[u64]) -> TfResult<Tensor> {
+    if shape.is_empty() {
+        // Scalars (loop counters, conditions): no shape allocation.
+        let x = s.first().copied().unwrap_or(0);
+        return Ok(match d {
+            DType::Float32 => Tensor::scalar_f32(f32::from_bits(x as u32)),
+            DType::Float64 => Tensor::scalar_f64(f64::from_bits(x)),
+            DType::Int32 => Tensor::scalar_i32(x as u32 as i32),
+            DType::Int64 => Tensor::scalar_i64(x as i64),
+            DType::Bool => Tensor::scalar_bool(x as u8 != 0),
+        });
+    }
     let data = match d {
         DType::Float32 => Data::F32(s.iter().map(|&x| f32::from_bits(x as u32)).collect()),
         DType::Float64 => Data::F64(s.iter().map(|&x| f64::from_bits(x)).collect()),
@@ -507,6 +561,10 @@ fn unpack(d: DType, shape: &[usize], s: &[u64]) -> TfResult<Tensor> {
     Tensor::new(shape.to_vec(), data)
 }
 
+/// Argument and result slots on the stack up to this many (a scalar loop
+/// step allocates nothing but its result tensors).
+const STACK_SLOTS: usize = 16;
+
 impl NativeFn {
     /// Runs the function. `None` if the arguments do not have the types it
     /// was compiled for (the caller runs the reference path instead).
@@ -514,20 +572,37 @@ impl NativeFn {
         if args.len() != self.ins.len() {
             return None;
         }
-        let mut slots: Vec<u64> = Vec::with_capacity(16);
+        let mut in_stack = [0u64; STACK_SLOTS];
+        let mut in_heap: Vec<u64>;
+        let slots: &mut [u64] = if self.n_in < STACK_SLOTS {
+            &mut in_stack[..]
+        } else {
+            in_heap = vec![0u64; self.n_in + 1];
+            &mut in_heap[..]
+        };
+        let mut at = 0;
         for (a, (d, shape)) in args.iter().zip(&self.ins) {
             let t = a.as_tensor()?;
-            if t.dtype() != *d || t.shape() != shape.as_slice() {
+            // Dim by dim (a slice `!=` is a `memcmp` call per argument).
+            let same = t.rank() == shape.len() && t.shape().iter().zip(shape).all(|(a, b)| a == b);
+            if t.dtype() != *d || !same {
                 return None;
             }
-            pack(t, &mut slots);
+            let n = t.num_elements();
+            pack(t, slots.get_mut(at..at + n)?);
+            at += n;
         }
-        let n_out: usize = self.outs.iter().map(|(_, s)| s.iter().product::<usize>()).sum();
-        let mut out = vec![0u64; n_out.max(1)];
-        slots.push(0);
-        // SAFETY: `slots` holds one slot per input element and `out` one per
-        // output element, exactly the layout the function was generated for;
-        // the generated code touches nothing else.
+        let mut out_stack = [0u64; STACK_SLOTS];
+        let mut out_heap: Vec<u64>;
+        let out: &mut [u64] = if self.n_out <= STACK_SLOTS {
+            &mut out_stack[..]
+        } else {
+            out_heap = vec![0u64; self.n_out];
+            &mut out_heap[..]
+        };
+        // SAFETY: `slots` holds at least one slot per input element and
+        // `out` one per output element, exactly the layout the function was
+        // generated for; the generated code touches nothing else.
         let rc = unsafe { (self.entry)(slots.as_ptr(), out.as_mut_ptr()) };
         if rc != 0 {
             let msg = self.errors.get(rc as usize - 1).cloned().unwrap_or_else(|| "native code failed".into());

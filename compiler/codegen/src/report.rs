@@ -56,6 +56,10 @@ impl CompiledFunction {
                 Exec::Softmax(k) => {
                     let _ = writeln!(s, "{pad}  {} = {op}: native kernel {}", node.name, k.describe());
                 }
+                Exec::Identity => {}
+                Exec::StridedSlice(_) => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: reference kernel (masks parsed once, contiguous runs copied)", node.name);
+                }
                 Exec::Absorbed => {
                     let _ = writeln!(s, "{pad}  {} = {op}: computed per row inside its consumer", node.name);
                 }

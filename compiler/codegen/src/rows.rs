@@ -1,5 +1,6 @@
 //! Row-wise kernels: a reduction over trailing axes with its elementwise
-//! prologue (`FusedReduction`, or a lone `Sum`/`Mean`/`Max`/`Min`), and
+//! prologue (`FusedReduction`, or a lone `Sum`/`Mean`/`Max`/`Min`; over
+//! leading axes the same kernel runs column-wise, see `cols.rs`), and
 //! `Softmax`/`LogSoftmax` over the last axis. Each row is one call of a
 //! generated f32x4 function; rows are split across cores for large
 //! tensors. A softmax whose only consumer is a row kernel runs as that
@@ -80,18 +81,20 @@ impl Layout {
     }
 }
 
-struct Variant<F> {
-    _code: Arc<Code>,
-    f: F,
+pub(crate) struct Variant<F> {
+    pub(crate) _code: Arc<Code>,
+    pub(crate) f: F,
 }
 
 /// A row-wise reduction kernel.
 pub struct RowKernel {
     body: Option<Arc<FuncGraph>>,
-    eb: ElemBody,
-    red: Reduction,
+    pub(crate) eb: ElemBody,
+    pub(crate) red: Reduction,
     variants: Mutex<HashMap<(Vec<Mode>, bool), Arc<Variant<RowFn>>>>,
-    pool: Mutex<Vec<Tensor>>,
+    /// Column kernels (reductions over leading axes, `cols.rs`).
+    pub(crate) col_variants: crate::cols::ColCache,
+    pub(crate) pool: Mutex<Vec<Tensor>>,
 }
 
 /// A softmax run as a row prologue of a [`RowKernel`] input.
@@ -133,7 +136,7 @@ pub fn lone_reduction(op: &str, data: DType, axes: Option<&Tensor>, keep_dims: b
         all_f32: true,
         reduction: Some(red.clone()),
     };
-    Ok(RowKernel { body: None, eb, red, variants: Mutex::new(HashMap::new()), pool: Mutex::new(Vec::new()) })
+    Ok(RowKernel { body: None, eb, red, variants: Mutex::new(HashMap::new()), col_variants: Default::default(), pool: Mutex::new(Vec::new()) })
 }
 
 /// The kernel of a `FusedReduction` node.
@@ -143,7 +146,7 @@ pub fn fused_reduction(body: Arc<FuncGraph>) -> Result<RowKernel, String> {
         return Err("a fused reduction over non-float32 values runs with the reference kernels".into());
     }
     let red = eb.reduction.clone().ok_or("no reduction")?;
-    Ok(RowKernel { body: Some(body), eb, red, variants: Mutex::new(HashMap::new()), pool: Mutex::new(Vec::new()) })
+    Ok(RowKernel { body: Some(body), eb, red, variants: Mutex::new(HashMap::new()), col_variants: Default::default(), pool: Mutex::new(Vec::new()) })
 }
 
 fn f32_data(t: &Tensor) -> Option<&[f32]> {
@@ -154,7 +157,7 @@ fn f32_data(t: &Tensor) -> Option<&[f32]> {
 }
 
 /// A fresh or reused f32 buffer of `n` elements.
-fn buffer(pool: &Mutex<Vec<Tensor>>, n: usize) -> TfResult<Tensor> {
+pub(crate) fn buffer(pool: &Mutex<Vec<Tensor>>, n: usize) -> TfResult<Tensor> {
     if n * 4 >= POOL_MIN_BYTES {
         let mut p = pool.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(i) = p.iter_mut().position(|t| t.num_elements() == n && t.data_mut().is_some()) {
@@ -164,7 +167,7 @@ fn buffer(pool: &Mutex<Vec<Tensor>>, n: usize) -> TfResult<Tensor> {
     Tensor::new(vec![n], Data::F32(vec![0.0; n]))
 }
 
-fn give_back(pool: &Mutex<Vec<Tensor>>, t: &Tensor) {
+pub(crate) fn give_back(pool: &Mutex<Vec<Tensor>>, t: &Tensor) {
     if t.num_elements() * 4 >= POOL_MIN_BYTES {
         let mut p = pool.lock().unwrap_or_else(|e| e.into_inner());
         if p.len() >= POOL_MAX {
@@ -174,7 +177,7 @@ fn give_back(pool: &Mutex<Vec<Tensor>>, t: &Tensor) {
     }
 }
 
-fn threads_for(total: usize, units: usize) -> usize {
+pub(crate) fn threads_for(total: usize, units: usize) -> usize {
     if total >= PARALLEL_MIN && units >= 2 {
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(units)
     } else {
@@ -184,7 +187,7 @@ fn threads_for(total: usize, units: usize) -> usize {
 
 /// Runs `f(from, to)` over `units` split across `threads`; the first
 /// non-zero return code wins.
-fn split(units: usize, threads: usize, f: impl Fn(usize, usize) -> i32 + Sync) -> i32 {
+pub(crate) fn split(units: usize, threads: usize, f: impl Fn(usize, usize) -> i32 + Sync) -> i32 {
     if threads <= 1 {
         return f(0, units);
     }
@@ -208,7 +211,7 @@ fn split(units: usize, threads: usize, f: impl Fn(usize, usize) -> i32 + Sync) -
 }
 
 /// The reduced axes as a mask, or `None` if out of range.
-fn axes_mask(axes: &[i64], rank: usize) -> Option<Vec<bool>> {
+pub(crate) fn axes_mask(axes: &[i64], rank: usize) -> Option<Vec<bool>> {
     let mut m = vec![false; rank];
     for &a in axes {
         let a = if a < 0 { a + rank as i64 } else { a };
@@ -249,7 +252,7 @@ impl RowKernel {
             });
         }
         format!(
-            "[{}] (row-wise over trailing axes; {} inputs, {} outputs; f32x4 SIMD, rows across cores)",
+            "[{}] (row-wise over trailing axes, column-wise over leading ones; {} inputs, {} outputs; f32x4 SIMD, split across cores)",
             names.join(", "),
             self.eb.in_types.len(),
             self.eb.outs.len()
@@ -297,6 +300,12 @@ impl RowKernel {
             };
             shapes.push(s);
         }
+        // TF computes the last `n % 8` elements of float32 Exp/Log/Sigmoid/
+        // Sin/Cos with libm (see `mathfns::position_dependent`); the
+        // reference path does too.
+        if crate::mathfns::has_tail(&self.eb.ops, &self.eb.vals, &shapes) {
+            return None;
+        }
         let dims = shapes[self.red.input].clone();
         for o in &self.eb.outs {
             if let OutRef::Elem(k) = o {
@@ -307,8 +316,14 @@ impl RowKernel {
         }
         let rank = dims.len();
         let mask = axes_mask(&self.red.axes, rank)?;
-        if !mask.iter().any(|&m| m) || !trailing(&dims, &mask) {
+        if !mask.iter().any(|&m| m) {
             return None;
+        }
+        if !trailing(&dims, &mask) {
+            if pre.iter().any(|p| p.is_some()) {
+                return None;
+            }
+            return self.run_cols(&ts, &dims, &mask);
         }
         let total: usize = dims.iter().product();
         let len: usize = dims.iter().zip(&mask).filter(|(_, &m)| m).map(|(&d, _)| d).product();
@@ -500,19 +515,19 @@ impl RowKernel {
 }
 
 /// The elementwise prologue of a row kernel, emitted at one position.
-struct Chain<'a> {
-    eb: &'a ElemBody,
-    in_ptrs: &'a [Value],
-    out_ptrs: &'a [Value],
-    splat_s: &'a [Option<Value>],
-    splat_v: &'a [Option<Value>],
-    fast: bool,
+pub(crate) struct Chain<'a> {
+    pub(crate) eb: &'a ElemBody,
+    pub(crate) in_ptrs: &'a [Value],
+    pub(crate) out_ptrs: &'a [Value],
+    pub(crate) splat_s: &'a [Option<Value>],
+    pub(crate) splat_v: &'a [Option<Value>],
+    pub(crate) fast: bool,
 }
 
 impl Chain<'_> {
     /// The reduced value for 4 elements at element index `i` (+`plus`),
     /// storing the elementwise outputs.
-    fn vec_at(&self, b: &mut FunctionBuilder, i: Value, plus: i64, errs: &mut NoErr) -> TfResult<Value> {
+    pub(crate) fn vec_at(&self, b: &mut FunctionBuilder, i: Value, plus: i64, errs: &mut NoErr) -> TfResult<Value> {
         let off = b.ins().ishl_imm_u(i, 2);
         let off = b.ins().iadd_imm_s(off, plus * 4);
         let mut vals: Vec<Value> = Vec::with_capacity(self.eb.vals.len());
@@ -529,7 +544,10 @@ impl Chain<'_> {
                 Src::Op(j) => {
                     let op: &BodyOp = &self.eb.ops[j];
                     let args: Vec<Value> = op.ins.iter().map(|&a| vals[a]).collect();
-                    vemit(b, op, &args, self.fast, errs)?
+                    match elemops::vgrad(b, op.op, &args)? {
+                        Some(v) => v,
+                        None => vemit(b, op, &args, self.fast, errs)?,
+                    }
                 }
             };
             vals.push(v);
@@ -547,7 +565,7 @@ impl Chain<'_> {
     }
 
     /// The reduced value for the element at index `i` (exact scalar code).
-    fn scalar_at(&self, b: &mut FunctionBuilder, i: Value, errs: &mut NoErr) -> TfResult<Value> {
+    pub(crate) fn scalar_at(&self, b: &mut FunctionBuilder, i: Value, errs: &mut NoErr) -> TfResult<Value> {
         let off = b.ins().ishl_imm_u(i, 2);
         let mut vals: Vec<Value> = Vec::with_capacity(self.eb.vals.len());
         for (src, d) in &self.eb.vals {
@@ -689,7 +707,7 @@ impl Chain<'_> {
 /// `a.max_nan(x)` (or `min_nan`) as the reference computes it, on scalars
 /// or f32x4 lanes: a NaN accumulator stays, a NaN `x` wins, else `x` only
 /// if strictly better.
-fn pick_nan(b: &mut FunctionBuilder, a: Value, x: Value, max: bool, ty: types::Type) -> Value {
+pub(crate) fn pick_nan(b: &mut FunctionBuilder, a: Value, x: Value, max: bool, ty: types::Type) -> Value {
     let cc = if max { FloatCC::GreaterThan } else { FloatCC::LessThan };
     let better = b.ins().fcmp(cc, x, a);
     let xn = b.ins().fcmp(FloatCC::Unordered, x, x);
@@ -709,7 +727,7 @@ fn pick_nan(b: &mut FunctionBuilder, a: Value, x: Value, max: bool, ty: types::T
 }
 
 /// `while i + step <= n { body(i); i += step }` over the variable `i`.
-fn counted_loop(
+pub(crate) fn counted_loop(
     b: &mut FunctionBuilder,
     i: Variable,
     n: Value,

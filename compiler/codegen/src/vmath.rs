@@ -1,7 +1,9 @@
 //! Vector (f32x4) code for elementwise ops, shared by every SIMD kernel:
 //! exact IEEE arithmetic, TF's NaN rules for `Maximum`/`Minimum`, and
-//! polynomial `Tanh`/`Exp`/`Sigmoid` for the fast-math path (per-lane
-//! calls of the reference functions otherwise).
+//! `Tanh`/`Exp`/`Sigmoid`/`Log` as the same operation sequences as the
+//! reference functions (`tfjit_tensor::ops::tfmath`, TF's Eigen packet
+//! path: separate multiplies and adds, no FMA), so results are
+//! bit-identical at any tensor size.
 
 use crate::body::BodyOp;
 use crate::elemops::{self, ErrSink};
@@ -10,6 +12,7 @@ use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 use cranelift_frontend::FunctionBuilder;
 use std::collections::HashMap;
+use tfjit_tensor::ops::tfmath;
 use tfjit_tensor::{DType, TfResult};
 
 /// An error sink for kernels: a failing check returns 1 (the caller then
@@ -43,11 +46,11 @@ thread_local! {
 /// Whether polynomial constants are hoisted too (register pressure decides).
 pub const HOIST_POLY: bool = false;
 pub const POLY_CONSTS: &[f32] = &[
-    7.905_311, -7.905_311, 0.0004, -2.760_768_5e-16, 2.000_187_9e-13, -8.604_671_5e-11, 5.122_297e-8,
-    1.485_722_4e-5, 6.372_619_3e-4, 4.893_524_6e-3, 1.198_258_4e-6, 1.185_347_1e-4, 2.268_434_6e-3,
-    4.893_525e-3, 88.376_26, -88.376_26, std::f32::consts::LOG2_E, 0.5, 0.693_359_4, -2.121_944_4e-4,
-    1.987_569_2e-4, 1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1, 1.0,
-    88.722_84, f32::INFINITY, 0.0,
+    tfmath::TANH_CLAMP, -tfmath::TANH_CLAMP, tfmath::TANH_ALPHA[0], tfmath::TANH_ALPHA[1], tfmath::TANH_ALPHA[2],
+    tfmath::TANH_ALPHA[3], tfmath::TANH_BETA[0], tfmath::TANH_BETA[1], tfmath::TANH_BETA[2], tfmath::TANH_BETA[3],
+    1.0, tfmath::EXP_HI, tfmath::LOG2EF, 0.5, tfmath::EXP_C1, tfmath::EXP_C2, tfmath::EXP_P[0], tfmath::EXP_P[1],
+    tfmath::EXP_P[2], tfmath::EXP_P[3], tfmath::EXP_P[4], 127.0, -127.0, tfmath::EXP_MAGIC, f32::MIN_POSITIVE,
+    -0.0, 0.0, tfmath::EXP_LO,
 ];
 
 pub fn vconst(b: &mut FunctionBuilder, c: f32) -> Value {
@@ -98,101 +101,184 @@ pub fn mask_f(b: &mut FunctionBuilder, m: Value) -> Value {
     b.ins().bitcast(V, lanes_cast(), m)
 }
 
-/// `x * y + c`, fused (polynomial evaluation in the fast-math path only).
+/// `x * y + c` with two roundings, as TF's Eigen build (AVX without FMA)
+/// evaluates its polynomials.
 pub fn madd(b: &mut FunctionBuilder, x: Value, y: Value, c: f32) -> Value {
+    let m = b.ins().fmul(x, y);
     let c = vconst(b, c);
-    b.ins().fma(x, y, c)
+    b.ins().fadd(m, c)
 }
 
-/// `tanh` of f32x4, as `mathlib::tanh_p` (Cephes' `tanhf`): an odd
-/// polynomial below |x| = 0.625, `1 - 2 / (exp(2|x|) + 1)` with the sign
-/// of `x` above (within 2 ulp; NaN stays NaN).
-pub fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
+/// `x * y + z` with two roundings (all vector operands).
+fn madd_v(b: &mut FunctionBuilder, x: Value, y: Value, z: Value) -> Value {
+    let m = b.ins().fmul(x, y);
+    b.ins().fadd(m, z)
+}
+
+/// `x * k + c` with two roundings (constant `k` and `c`).
+fn madd_kc(b: &mut FunctionBuilder, x: Value, k: f32, c: f32) -> Value {
+    let kv = vconst(b, k);
+    madd(b, x, kv, c)
+}
+
+/// Denormals to ±0 (FTZ), as `tfmath::ftz`.
+fn vftz(b: &mut FunctionBuilder, x: Value) -> Value {
     let ax = b.ins().fabs(x);
-    let z = b.ins().fmul(x, x);
-    let mut p = vconst(b, -5.704_988_7e-3);
-    for c in [2.063_908_9e-2, -5.373_971_6e-2, 1.333_144_2e-1, -3.333_328_2e-1] {
-        p = madd(b, p, z, c);
-    }
-    let pz = b.ins().fmul(p, z);
-    let small = b.ins().fma(pz, x, x);
-    let a2 = b.ins().fadd(ax, ax);
-    let e = vexp(b, a2);
-    let one = vconst(b, 1.0);
-    let e1 = b.ins().fadd(e, one);
-    let two = vconst(b, 2.0);
-    let q = b.ins().fdiv(two, e1);
-    let big = b.ins().fsub(one, q);
+    let tiny = vconst(b, f32::MIN_POSITIVE);
+    let is_tiny = b.ins().fcmp(FloatCC::LessThan, ax, tiny);
+    let is_tiny = mask_f(b, is_tiny);
     let signmask = vconst(b, -0.0);
     let sign = b.ins().band(x, signmask);
-    let big = b.ins().bor(big, sign);
-    let lim = vconst(b, 0.625);
-    let is_small = b.ins().fcmp(FloatCC::LessThan, ax, lim);
-    let is_small = mask_f(b, is_small);
-    b.ins().bitselect(is_small, small, big)
+    b.ins().bitselect(is_tiny, sign, x)
 }
 
-/// `sigmoid` of f32x4, as `mathlib::sigmoid_p` (the reference's two
-/// branches: `1 / (1 + e)` for `x >= 0`, `e / (1 + e)` below, with
-/// `e = exp(-|x|)`).
-pub fn vsigmoid(b: &mut FunctionBuilder, x: Value) -> Value {
-    let ax = b.ins().fabs(x);
-    let na = b.ins().fneg(ax);
-    let e = vexp(b, na);
-    let one = vconst(b, 1.0);
-    let d = b.ins().fadd(one, e);
-    let pos = b.ins().fdiv(one, d);
-    let neg = b.ins().fdiv(e, d);
-    let zero = vconst(b, 0.0);
-    let ge = b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, zero);
-    let ge = mask_f(b, ge);
-    b.ins().bitselect(ge, pos, neg)
+/// `c` where `cond(x, k)` holds, else `r` (lane masks).
+fn vselect_cmp(b: &mut FunctionBuilder, cc: FloatCC, x: Value, k: f32, c: f32, r: Value) -> Value {
+    let kv = vconst(b, k);
+    let m = b.ins().fcmp(cc, x, kv);
+    let m = mask_f(b, m);
+    let cv = vconst(b, c);
+    b.ins().bitselect(m, cv, r)
 }
 
-/// `1.5 * 2^23 + 127`: adding it rounds to an integer `n` held in the low
-/// mantissa bits as `n + 127`, ready to shift into an exponent.
-const EXP_MAGIC: f32 = 12_583_039.0;
-
-/// `exp` of f32x4 (Cephes' polynomial, within ~1 ulp): `x` is split as
-/// `n ln2 + t` with `n = round(x log2 e)`; `exp(t)` by a degree-7
-/// polynomial; `2^n` built in the exponent bits. Above 88.72 gives +inf,
-/// below -88.37 gives 0 (as TF, which flushes denormals); NaN stays NaN.
-pub fn vexp(b: &mut FunctionBuilder, x: Value) -> Value {
-    let xc = vclamp(b, x, -88.376_26, 88.376_26);
-    let l2e = vconst(b, std::f32::consts::LOG2_E);
-    let ym = madd(b, xc, l2e, EXP_MAGIC);
-    let magic = vconst(b, EXP_MAGIC);
-    let n = b.ins().fsub(ym, magic);
-    let c1 = vconst(b, -0.693_359_4);
-    let t = b.ins().fma(n, c1, xc);
-    let c2 = vconst(b, 2.121_944_4e-4);
-    let t = b.ins().fma(n, c2, t);
-    let z = b.ins().fmul(t, t);
-    let mut y = vconst(b, 1.987_569_2e-4);
-    for c in [1.398_199_9e-3, 8.333_452e-3, 4.166_579_6e-2, 1.666_666_5e-1, 5.000_000_1e-1] {
-        y = madd(b, y, t, c);
-    }
-    let y = b.ins().fma(y, z, t);
-    let one = vconst(b, 1.0);
-    let y = b.ins().fadd(y, one);
-    let bits = b.ins().bitcast(types::I32X4, lanes_cast(), ym);
+/// `2^m` for integer-valued `m` clamped to [-127, 127], as
+/// `tfmath::pow2_clamped`.
+fn vpow2_clamped(b: &mut FunctionBuilder, m: Value) -> Value {
+    let mc = vclamp(b, m, -127.0, 127.0);
+    let magic = vconst(b, tfmath::EXP_MAGIC);
+    let biased = b.ins().fadd(mc, magic);
+    let bits = b.ins().bitcast(types::I32X4, lanes_cast(), biased);
     let bits = b.ins().ishl_imm_u(bits, 23);
-    let pow2 = b.ins().bitcast(V, lanes_cast(), bits);
-    let r = b.ins().fmul(y, pow2);
-    let big = vconst(b, 88.722_84);
-    let over = b.ins().fcmp(FloatCC::LessThan, big, x);
-    let inf = vconst(b, f32::INFINITY);
-    let over = mask_f(b, over);
-    let r = b.ins().bitselect(over, inf, r);
-    let small = vconst(b, -88.376_26);
-    let under = b.ins().fcmp(FloatCC::LessThan, x, small);
-    let zero = vconst(b, 0.0);
-    let under = mask_f(b, under);
-    b.ins().bitselect(under, zero, r)
+    b.ins().bitcast(V, lanes_cast(), bits)
+}
+
+/// `tanh` of f32x4: exactly `tfmath::tanh` (TF's Eigen `ptanh_float`).
+pub fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
+    let x = vclamp(b, x, -tfmath::TANH_CLAMP, tfmath::TANH_CLAMP);
+    let x2 = b.ins().fmul(x, x);
+    let x3 = b.ins().fmul(x2, x);
+    let a = tfmath::TANH_ALPHA;
+    let mut p = vconst(b, a[0]);
+    for &c in &a[1..] {
+        p = madd(b, p, x2, c);
+    }
+    let q0 = tfmath::TANH_BETA;
+    let mut q = vconst(b, q0[0]);
+    for &c in &q0[1..] {
+        q = madd(b, q, x2, c);
+    }
+    let p = madd_v(b, x3, p, x);
+    let r = b.ins().fdiv(p, q);
+    vftz(b, r)
+}
+
+/// `exp` of f32x4: exactly `tfmath::exp` (TF's Eigen `pexp_float`).
+pub fn vexp(b: &mut FunctionBuilder, x0: Value) -> Value {
+    let hi = vconst(b, tfmath::EXP_HI);
+    let x = vmin_c(b, hi, x0);
+    let t = madd_kc(b, x, tfmath::LOG2EF, 0.5);
+    let m = b.ins().floor(t);
+    let c1 = vconst(b, tfmath::EXP_C1);
+    let r = madd_v(b, m, c1, x);
+    let c2 = vconst(b, tfmath::EXP_C2);
+    let mc2 = b.ins().fmul(m, c2);
+    let r = b.ins().fadd(mc2, r);
+    let r2 = b.ins().fmul(r, r);
+    let p = tfmath::EXP_P;
+    let pe = madd_kc(b, r2, p[4], p[2]);
+    let po = madd_kc(b, r2, p[3], p[1]);
+    let pe = madd(b, r2, pe, p[0]);
+    let one = vconst(b, 1.0);
+    let pl = b.ins().fadd(r, one);
+    let y = madd_v(b, r, po, pe);
+    let y = madd_v(b, r2, y, pl);
+    let p2 = vpow2_clamped(b, m);
+    let e = b.ins().fmul(y, p2);
+    let e2 = b.ins().fadd(e, e);
+    let k127 = vconst(b, 127.0);
+    let big = b.ins().fcmp(FloatCC::LessThan, k127, m);
+    let big = mask_f(b, big);
+    let e = b.ins().bitselect(big, e2, e);
+    let e = vftz(b, e);
+    vselect_cmp(b, FloatCC::LessThan, x0, tfmath::EXP_LO, 0.0, e)
+}
+
+/// `sigmoid` of f32x4: exactly `tfmath::sigmoid` (TF's
+/// `scalar_logistic_op<float>::packetOp`).
+pub fn vsigmoid(b: &mut FunctionBuilder, x0: Value) -> Value {
+    let hi = vconst(b, tfmath::SIGMOID_HI);
+    let x = vmin_c(b, hi, x0);
+    let half = vconst(b, 0.5);
+    let x = b.ins().fmul(x, half);
+    let t = madd_kc(b, x, tfmath::LOG2EF, 0.5);
+    let m = b.ins().floor(t);
+    let c1 = vconst(b, tfmath::EXP_C1);
+    let r = madd_v(b, m, c1, x);
+    let c2 = vconst(b, tfmath::EXP_C2);
+    let mc2 = b.ins().fmul(m, c2);
+    let r = b.ins().fadd(mc2, r);
+    let r2 = b.ins().fmul(r, r);
+    let p = tfmath::SIGMOID_P;
+    let pe = madd_kc(b, r2, p[2], p[0]);
+    let po = madd_kc(b, r2, p[3], p[1]);
+    let one = vconst(b, 1.0);
+    let pl = b.ins().fadd(r, one);
+    let q = madd_v(b, r, po, pe);
+    let q = madd_v(b, r2, q, pl);
+    let p2 = vpow2_clamped(b, m);
+    let e = b.ins().fmul(q, p2);
+    let e = b.ins().fmul(e, e);
+    let e = vftz(b, e);
+    let d = b.ins().fadd(one, e);
+    let s = b.ins().fdiv(e, d);
+    vselect_cmp(b, FloatCC::LessThan, x0, tfmath::EXP_LO, 0.0, s)
+}
+
+/// `log` of f32x4: exactly `tfmath::log` (TF's Eigen `plog_float`).
+pub fn vlog(b: &mut FunctionBuilder, x0: Value) -> Value {
+    let x0 = vftz(b, x0);
+    let bits = b.ins().bitcast(types::I32X4, lanes_cast(), x0);
+    let mant_mask = vconst(b, f32::from_bits(!0x7f80_0000u32));
+    let m = b.ins().band(x0, mant_mask);
+    let half = vconst(b, 0.5);
+    let m = b.ins().bor(m, half);
+    let ex = b.ins().ushr_imm_u(bits, 23);
+    let ff = b.ins().iconst(types::I32, 0xff);
+    let ff = b.ins().splat(types::I32X4, ff);
+    let ex = b.ins().band(ex, ff);
+    let ex = b.ins().fcvt_from_sint(V, ex);
+    let k126 = vconst(b, 126.0);
+    let e = b.ins().fsub(ex, k126);
+    let sqrthf = vconst(b, tfmath::SQRTHF);
+    let small = b.ins().fcmp(FloatCC::LessThan, m, sqrthf);
+    let small = mask_f(b, small);
+    let tmp = b.ins().band(m, small);
+    let one = vconst(b, 1.0);
+    let x = b.ins().fsub(m, one);
+    let dec = b.ins().band(one, small);
+    let e = b.ins().fsub(e, dec);
+    let x = b.ins().fadd(x, tmp);
+    let a = tfmath::LOG_ALPHA;
+    let p = vconst(b, a[0]);
+    let p = madd(b, p, x, a[1]);
+    let p = madd(b, p, x, a[2]);
+    let p = b.ins().fmul(x, p);
+    let q0 = tfmath::LOG_BETA;
+    let mut q = vconst(b, q0[0]);
+    for &c in &q0[1..] {
+        q = madd(b, q, x, c);
+    }
+    let pq = b.ins().fdiv(p, q);
+    let ln2 = vconst(b, std::f32::consts::LN_2);
+    let r = madd_v(b, e, ln2, pq);
+    let r = vselect_cmp(b, FloatCC::Equal, x0, f32::INFINITY, f32::INFINITY, r);
+    let r = vselect_cmp(b, FloatCC::UnorderedOrLessThan, x0, 0.0, f32::NAN, r);
+    vselect_cmp(b, FloatCC::Equal, x0, 0.0, f32::NEG_INFINITY, r)
 }
 
 /// One vector step of `op` on f32x4 values, or per-lane scalar code.
 pub fn vemit(b: &mut FunctionBuilder, op: &BodyOp, args: &[Value], fast: bool, errs: &mut NoErr) -> TfResult<Value> {
+    let _ = fast;
     let x = args[0];
     let y = args.get(1).copied();
     let r = match (op.op, y) {
@@ -239,9 +325,12 @@ pub fn vemit(b: &mut FunctionBuilder, op: &BodyOp, args: &[Value], fast: bool, e
             let keep = mask_f(b, keep);
             b.ins().bitselect(keep, x, zero)
         }
-        ("Tanh", _) if fast => vtanh(b, x),
-        ("Exp", _) if fast => vexp(b, x),
-        ("Sigmoid", _) if fast => vsigmoid(b, x),
+        // Exactly the reference functions' operations, so always inline
+        // (`fast` no longer changes results).
+        ("Tanh", _) => vtanh(b, x),
+        ("Exp", _) => vexp(b, x),
+        ("Sigmoid", _) => vsigmoid(b, x),
+        ("Log", _) => vlog(b, x),
         _ => {
             // Per lane, with the exact scalar code.
             let mut acc = x;

@@ -32,6 +32,10 @@ pub trait Runtime {
 pub(crate) struct Step {
     node: NodeIndex,
     inputs: Vec<Output>,
+    /// Per input: this step is the value's last reader (and it is not a
+    /// graph output), so the step takes it instead of cloning it — a list
+    /// written once per loop iteration is then updated in place.
+    last: Vec<bool>,
 }
 
 /// The schedule of a graph: ops to run, in order.
@@ -84,10 +88,9 @@ fn plan(graph: &FuncGraph) -> TfResult<Plan> {
                 }
             }
         }
-        steps.push(Step {
-            node: ix,
-            inputs: graph.op_inputs(ix),
-        });
+        let inputs = graph.op_inputs(ix);
+        let last = vec![false; inputs.len()];
+        steps.push(Step { node: ix, inputs, last });
     }
     if steps.len() != total {
         return Err(TfError::invalid_argument(format!(
@@ -95,7 +98,26 @@ fn plan(graph: &FuncGraph) -> TfResult<Plan> {
             graph.name
         )));
     }
+    mark_last_reads(graph, &mut steps);
     Ok(Plan { steps })
+}
+
+/// Sets `Step::last` for each value's final read by a step.
+fn mark_last_reads(graph: &FuncGraph, steps: &mut [Step]) {
+    let mut last: std::collections::HashMap<Output, (usize, usize)> = std::collections::HashMap::new();
+    for (si, st) in steps.iter().enumerate() {
+        for (k, &o) in st.inputs.iter().enumerate() {
+            last.insert(o, (si, k));
+        }
+    }
+    for o in &graph.outputs {
+        last.remove(o);
+    }
+    for (&_, &(si, k)) in &last {
+        if let Some(flag) = steps.get_mut(si).and_then(|st| st.last.get_mut(k)) {
+            *flag = true;
+        }
+    }
 }
 
 fn cached_plan(graph: &FuncGraph) -> TfResult<Arc<Plan>> {
@@ -117,6 +139,15 @@ fn at_node(mut e: TfError, name: &str) -> TfError {
 pub fn execute(
     graph: &FuncGraph,
     args: &[RtValue],
+    rt: &mut dyn Runtime,
+) -> TfResult<Vec<RtValue>> {
+    execute_owned(graph, args.to_vec(), rt)
+}
+
+/// [`execute`] on arguments it may consume (what a `While` passes its body).
+pub fn execute_owned(
+    graph: &FuncGraph,
+    args: Vec<RtValue>,
     rt: &mut dyn Runtime,
 ) -> TfResult<Vec<RtValue>> {
     let plan = cached_plan(graph)?;
@@ -148,16 +179,19 @@ pub fn execute(
         values[ix.index()] = Some(vec![v]);
         Ok(())
     };
-    for (&ix, a) in graph.inputs.iter().zip(args) {
-        feed(ix, a.clone())?;
+    let mut args = args.into_iter();
+    for &ix in &graph.inputs {
+        match args.next() {
+            Some(a) => feed(ix, a)?,
+            None => break,
+        }
     }
-    let mut sym = args[graph.inputs.len()..].iter();
     for c in &graph.captures {
         let v = match &c.kind {
             CaptureKind::Tensor(t) => RtValue::Tensor(t.clone()),
             CaptureKind::Variable(id) => RtValue::Resource(*id),
-            CaptureKind::Symbolic(_) => match sym.next() {
-                Some(v) => v.clone(),
+            CaptureKind::Symbolic(_) => match args.next() {
+                Some(v) => v,
                 None => return Err(TfError::invalid_argument("missing captured argument")),
             },
         };
@@ -169,11 +203,12 @@ pub fn execute(
         }
         let node = graph.node(step.node);
         let mut ins: Vec<RtValue> = Vec::with_capacity(step.inputs.len());
-        for o in &step.inputs {
+        for (o, &last) in step.inputs.iter().zip(&step.last) {
             let v = values
-                .get(o.node.index())
-                .and_then(|v| v.as_ref())
-                .and_then(|v| v.get(o.index))
+                .get_mut(o.node.index())
+                .and_then(|v| v.as_mut())
+                .and_then(|v| v.get_mut(o.index))
+                .map(|v| if last { std::mem::replace(v, RtValue::Str(String::new())) } else { v.clone() })
                 .ok_or_else(|| {
                     TfError::invalid_argument(format!(
                         "input {} of {} was not computed",
@@ -181,7 +216,7 @@ pub fn execute(
                         node.name
                     ))
                 })?;
-            ins.push(v.clone());
+            ins.push(v);
         }
         let outs = match node.op {
             OpRef::Tensor(def) => {
@@ -208,7 +243,7 @@ pub fn execute(
             }
             OpRef::Graph(def) => {
                 let mut cx = RunCtx { node, rt: &mut *rt };
-                (def.run)(&mut cx, &ins).map_err(|e| at_node(e, &node.name))?
+                crate::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))?
             }
         };
         if outs.len() != node.outputs.len() {

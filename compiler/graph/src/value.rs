@@ -59,8 +59,13 @@ impl ValueType {
     /// Whether a run-time value fits this type (dtype equal, shape compatible).
     pub fn admits(&self, v: &RtValue) -> bool {
         match (self, v) {
+            // Checked dim by dim (no temporary shape): executors call this
+            // for every argument of every call.
             (ValueType::Tensor(t), RtValue::Tensor(x)) => {
-                t.dtype == x.dtype() && t.shape.is_compatible_with(&StaticShape::known(x.shape()))
+                t.dtype == x.dtype()
+                    && t.shape.dims.as_ref().is_none_or(|d| {
+                        d.len() == x.rank() && d.iter().zip(x.shape()).all(|(w, &g)| w.is_none_or(|w| w == g))
+                    })
             }
             (ValueType::Resource(_), RtValue::Resource(_)) => true,
             (ValueType::Str, RtValue::Str(_)) => true,

@@ -17,7 +17,10 @@
 //! fine) and joining creates no cycle. A reduction whose data input comes
 //! from an elementwise group (and whose axes are constants) closes that
 //! group as a `FusedReduction`. Ops with control edges, graph outputs and
-//! stateful ops are never fused.
+//! stateful ops are never fused. A group of one elementwise op is fused
+//! only when its output is large or of unknown size
+//! ([`LONE_MIN_ELEMS`]): a one-op kernel still beats the reference kernel
+//! there.
 
 use crate::order::{positions, sort_operations};
 use crate::pass::Pass;
@@ -122,6 +125,21 @@ fn fusable(g: &FuncGraph, ix: NodeIndex, class: OpClass) -> bool {
         && tensor_out(node).is_some_and(|t| t.shape.rank().is_some())
         && !g.is_pinned(ix)
         && !has_control_edges(g, ix)
+}
+
+/// Element count from which a lone elementwise op becomes a one-op
+/// `FusedElementwise`.
+pub const LONE_MIN_ELEMS: usize = 1 << 14;
+
+/// A lone elementwise op is worth its own fused node when its output is
+/// large or of unknown size: a backend then runs it as a compiled kernel
+/// (SIMD, split across cores, reused output buffers) instead of the
+/// reference kernel. Small ones stay plain ops.
+fn worth_a_kernel_alone(g: &FuncGraph, ix: NodeIndex) -> bool {
+    match tensor_out(g.node(ix)).and_then(|t| t.shape.dims.as_ref()) {
+        Some(dims) => dims.iter().try_fold(1usize, |n, d| d.map(|d| n.saturating_mul(d))).is_none_or(|n| n >= LONE_MIN_ELEMS),
+        None => false,
+    }
 }
 
 /// True if any of `from` depends on a node of group `target` in the graph
@@ -250,7 +268,7 @@ impl Fuse {
                 if gr.reduction.is_some() {
                     ew >= 1
                 } else {
-                    ew >= 2
+                    ew >= 2 || (ew == 1 && worth_a_kernel_alone(g, gr.members[0]))
                 }
             })
             .collect()

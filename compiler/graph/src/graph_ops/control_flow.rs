@@ -2,7 +2,7 @@
 
 use super::*;
 
-use crate::execute::execute;
+use crate::execute::{execute, execute_owned};
 use tfjit_tensor::{StaticShape, Tensor, TensorType, TfError, TfResult};
 
 fn func<'a>(cx: &'a InferCtx, name: &str) -> TfResult<&'a Arc<FuncGraph>> {
@@ -229,7 +229,7 @@ fn while_run(cx: &mut RunCtx, xs: &[RtValue]) -> TfResult<Vec<RtValue>> {
         if !go {
             return Ok(vars);
         }
-        vars = execute(&body, &vars, cx.rt)?;
+        vars = execute_owned(&body, vars, cx.rt)?;
     }
 }
 

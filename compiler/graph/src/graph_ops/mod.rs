@@ -84,6 +84,17 @@ impl std::fmt::Debug for GraphOpDef {
     }
 }
 
+/// Runs graph op `def` on inputs the caller gives up: ops that return an
+/// updated copy of an input (the `TensorList` writes) update it in place
+/// when the caller held its only reference. Same results and errors as
+/// `(def.run)(cx, &xs)`.
+pub fn run_consuming(def: &GraphOpDef, cx: &mut RunCtx, mut xs: Vec<RtValue>) -> TfResult<Vec<RtValue>> {
+    match tensor_list::run_owned(cx, &mut xs) {
+        Some(r) => r,
+        None => (def.run)(cx, &xs),
+    }
+}
+
 /// The op named `name`, if it is a graph-level op.
 pub fn lookup(name: &str) -> Option<&'static GraphOpDef> {
     ALL.iter().copied().find(|d| d.name == name)

@@ -207,40 +207,74 @@ pub static TENSOR_LIST_SET_ITEM: GraphOpDef = GraphOpDef {
         Ok(vec![ValueType::List(TensorType::new(l.dtype, merged))])
     },
     run: |cx, xs| {
-        let op = "TensorListSetItem";
-        let l = list_in(op, xs, 0)?;
-        let i = scalar_index(op, xs, 1)?;
-        let item = tensor_in(op, xs, 2)?;
-        if item.dtype() != l.dtype {
-            return Err(TfError::invalid_argument(format!(
-                "Invalid data types; op elements {} but list elements {}",
-                item.dtype().name(),
-                l.dtype.name()
-            )));
-        }
-        let shape = StaticShape::known(item.shape());
-        let merged = merge_shapes(&l.element_shape, &shape).ok_or_else(|| {
-            TfError::invalid_argument(format!(
-                "Tried to set a tensor with incompatible shape at a list index. Item element shape: {shape} list shape: {}",
-                l.element_shape
-            ))
-        })?;
-        let resize = cx.node.attrs.bool_or("resize_if_index_out_of_bounds", false);
-        let mut elems = l.elems.clone();
-        if i < 0 || (i as usize >= elems.len() && !resize) {
-            return Err(TfError::invalid_argument(format!(
-                "Trying to modify element {i} in a list with {} elements.",
-                elems.len()
-            )));
-        }
-        let i = i as usize;
-        if i >= elems.len() {
-            elems.resize(i + 1, None);
-        }
-        elems[i] = Some(item.clone());
-        Ok(list_out(TensorList { dtype: l.dtype, element_shape: merged, elems }))
+        let l = Arc::new(list_in("TensorListSetItem", xs, 0)?.clone());
+        set_item(cx, l, xs)
     },
 };
+
+/// `TensorListSetItem` on a list the caller may consume: `l` is updated in
+/// place when no one else holds it (a loop writing one element per
+/// iteration then costs O(1), not a copy of the list).
+fn set_item(cx: &RunCtx, mut l: Arc<TensorList>, xs: &[RtValue]) -> TfResult<Vec<RtValue>> {
+    let op = "TensorListSetItem";
+    let i = scalar_index(op, xs, 1)?;
+    let item = tensor_in(op, xs, 2)?;
+    if item.dtype() != l.dtype {
+        return Err(TfError::invalid_argument(format!(
+            "Invalid data types; op elements {} but list elements {}",
+            item.dtype().name(),
+            l.dtype.name()
+        )));
+    }
+    let shape = StaticShape::known(item.shape());
+    let merged = merge_shapes(&l.element_shape, &shape).ok_or_else(|| {
+        TfError::invalid_argument(format!(
+            "Tried to set a tensor with incompatible shape at a list index. Item element shape: {shape} list shape: {}",
+            l.element_shape
+        ))
+    })?;
+    let resize = cx.node.attrs.bool_or("resize_if_index_out_of_bounds", false);
+    if i < 0 || (i as usize >= l.elems.len() && !resize) {
+        return Err(TfError::invalid_argument(format!(
+            "Trying to modify element {i} in a list with {} elements.",
+            l.elems.len()
+        )));
+    }
+    let i = i as usize;
+    let lm = Arc::make_mut(&mut l);
+    if i >= lm.elems.len() {
+        lm.elems.resize(i + 1, None);
+    }
+    lm.elems[i] = Some(item.clone());
+    if lm.element_shape != merged {
+        lm.element_shape = merged;
+    }
+    Ok(vec![RtValue::List(l)])
+}
+
+/// The list input 0 taken out of owned inputs (no reference count added).
+fn take_list(op: &str, xs: &mut [RtValue]) -> TfResult<Arc<TensorList>> {
+    list_in(op, xs, 0)?;
+    match xs.first_mut().map(|v| std::mem::replace(v, RtValue::Str(String::new()))) {
+        Some(RtValue::List(l)) => Ok(l),
+        _ => Err(internal(format!("{op}: input 0 must be a list"))),
+    }
+}
+
+/// Runs a list op on inputs it may consume; list ops that return an updated
+/// list (`TensorListSetItem`, `TensorListPushBack`, `TensorListPopBack`)
+/// update it in place when the caller held its only reference. `None` for
+/// other ops.
+pub fn run_owned(cx: &mut RunCtx, xs: &mut [RtValue]) -> Option<TfResult<Vec<RtValue>>> {
+    let name = cx.node.op.name();
+    let r = match name {
+        "TensorListSetItem" => take_list(name, xs).and_then(|l| set_item(cx, l, xs)),
+        "TensorListPushBack" => take_list(name, xs).and_then(|l| push_back(l, xs)),
+        "TensorListPopBack" => take_list(name, xs).and_then(|l| pop_back(l, xs)),
+        _ => return None,
+    };
+    Some(r)
+}
 
 /// `TensorListGetItem(list, index, element_shape; element_dtype)`.
 pub static TENSOR_LIST_GET_ITEM: GraphOpDef = GraphOpDef {
@@ -281,8 +315,48 @@ fn stacked(op: &str, l: &TensorList, items: Vec<Tensor>, hint: &StaticShape) -> 
         dims.insert(0, 0);
         return Tensor::zeros(l.dtype, &dims);
     }
+    if let Some(t) = concat_rows(&items) {
+        return t;
+    }
     let refs: Vec<&Tensor> = items.iter().collect();
     tfjit_tensor::op::run1("Pack", &refs, &attrs![("axis", Attr::Int(0))])
+}
+
+/// `Pack` along axis 0 of items of one shape and dtype: their buffers
+/// appended in order (one copy each). `None` when shapes or dtypes differ;
+/// then `Pack` runs for its error.
+fn concat_rows(items: &[Tensor]) -> Option<TfResult<Tensor>> {
+    use tfjit_tensor::Data;
+    let first = items.first()?;
+    if items.iter().any(|t| t.shape() != first.shape() || t.dtype() != first.dtype()) {
+        return None;
+    }
+    let mut dims = Vec::with_capacity(first.rank() + 1);
+    dims.push(items.len());
+    dims.extend_from_slice(first.shape());
+    let n = match tfjit_tensor::tensor::checked_num_elements(&dims, first.dtype()) {
+        Ok(n) => n,
+        Err(e) => return Some(Err(e)),
+    };
+    macro_rules! cat {
+        ($V:ident) => {{
+            let mut v = Vec::with_capacity(n);
+            for t in items {
+                if let Data::$V(x) = t.data() {
+                    v.extend_from_slice(x);
+                }
+            }
+            Data::$V(v)
+        }};
+    }
+    let data = match first.data() {
+        Data::F32(_) => cat!(F32),
+        Data::F64(_) => cat!(F64),
+        Data::I32(_) => cat!(I32),
+        Data::I64(_) => cat!(I64),
+        Data::Bool(_) => cat!(Bool),
+    };
+    Some(Tensor::new(dims, data))
 }
 
 fn stacked_type(cx: &InferCtx, lead: Option<usize>) -> TfResult<Vec<ValueType>> {
@@ -411,29 +485,31 @@ pub static TENSOR_LIST_PUSH_BACK: GraphOpDef = GraphOpDef {
         Ok(vec![ValueType::List(l.clone())])
     },
     run: |_cx, xs| {
-        let op = "TensorListPushBack";
-        let l = list_in(op, xs, 0)?;
-        let item = tensor_in(op, xs, 1)?;
-        if item.dtype() != l.dtype {
-            return Err(TfError::invalid_argument(format!(
-                "Invalid data types; input elements {} but list elements {}",
-                item.dtype().name(),
-                l.dtype.name()
-            )));
-        }
-        let shape = StaticShape::known(item.shape());
-        if merge_shapes(&l.element_shape, &shape).is_none() {
-            return Err(TfError::invalid_argument(format!(
-                "Tried to append a tensor with incompatible shape to a list. Op element shape: {shape} list shape: {}",
-                l.element_shape
-            )));
-        }
-        let mut elems = Vec::with_capacity(l.elems.len() + 1);
-        elems.extend(l.elems.iter().cloned());
-        elems.push(Some(item.clone()));
-        Ok(list_out(TensorList { dtype: l.dtype, element_shape: l.element_shape.clone(), elems }))
+        let l = Arc::new(list_in("TensorListPushBack", xs, 0)?.clone());
+        push_back(l, xs)
     },
 };
+
+fn push_back(mut l: Arc<TensorList>, xs: &[RtValue]) -> TfResult<Vec<RtValue>> {
+    let op = "TensorListPushBack";
+    let item = tensor_in(op, xs, 1)?;
+    if item.dtype() != l.dtype {
+        return Err(TfError::invalid_argument(format!(
+            "Invalid data types; input elements {} but list elements {}",
+            item.dtype().name(),
+            l.dtype.name()
+        )));
+    }
+    let shape = StaticShape::known(item.shape());
+    if merge_shapes(&l.element_shape, &shape).is_none() {
+        return Err(TfError::invalid_argument(format!(
+            "Tried to append a tensor with incompatible shape to a list. Op element shape: {shape} list shape: {}",
+            l.element_shape
+        )));
+    }
+    Arc::make_mut(&mut l).elems.push(Some(item.clone()));
+    Ok(vec![RtValue::List(l)])
+}
 
 /// `TensorListPopBack(input_handle, element_shape; element_dtype)`: the list
 /// without its last element, and that element.
@@ -450,16 +526,18 @@ pub static TENSOR_LIST_POP_BACK: GraphOpDef = GraphOpDef {
         Ok(vec![ValueType::List(l.clone()), ValueType::Tensor(TensorType::new(l.dtype, s))])
     },
     run: |_cx, xs| {
-        let op = "TensorListPopBack";
-        let l = list_in(op, xs, 0)?;
-        let hint = shape_from_tensor(tensor_in(op, xs, 1)?);
-        let Some(last) = l.elems.len().checked_sub(1) else {
-            return Err(TfError::invalid_argument("Trying to pop from an empty list."));
-        };
-        let item = elem_or_zeros(op, l, last, &hint)?;
-        let rest = TensorList { dtype: l.dtype, element_shape: l.element_shape.clone(), elems: l.elems[..last].to_vec() };
-        let mut out = list_out(rest);
-        out.push(RtValue::Tensor(item));
-        Ok(out)
+        let l = Arc::new(list_in("TensorListPopBack", xs, 0)?.clone());
+        pop_back(l, xs)
     },
 };
+
+fn pop_back(mut l: Arc<TensorList>, xs: &[RtValue]) -> TfResult<Vec<RtValue>> {
+    let op = "TensorListPopBack";
+    let hint = shape_from_tensor(tensor_in(op, xs, 1)?);
+    let Some(last) = l.elems.len().checked_sub(1) else {
+        return Err(TfError::invalid_argument("Trying to pop from an empty list."));
+    };
+    let item = elem_or_zeros(op, &l, last, &hint)?;
+    Arc::make_mut(&mut l).elems.truncate(last);
+    Ok(vec![RtValue::List(l), RtValue::Tensor(item)])
+}

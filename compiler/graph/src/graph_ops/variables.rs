@@ -3,7 +3,7 @@
 use super::*;
 
 use crate::value::shape_text;
-use tfjit_tensor::{Attrs, StaticShape, Tensor, TfError, TfResult};
+use tfjit_tensor::{Attrs, Data, StaticShape, Tensor, TfError, TfResult};
 
 /// `ReadVariableOp(resource)`: the variable's current value.
 pub static READ_VARIABLE_OP: GraphOpDef = GraphOpDef {
@@ -54,19 +54,95 @@ fn check_same_shape(old: &Tensor, new: &Tensor) -> TfResult<()> {
     Ok(())
 }
 
+/// Element count from which an in-place update is split across threads.
+const PARALLEL_MIN: usize = 1 << 17;
+
+/// `dst[i] = f(dst[i], src[i])`, split across cores for large buffers.
+fn zip_update<T: Copy + Send + Sync>(dst: &mut [T], src: &[T], f: impl Fn(T, T) -> T + Copy + Send + Sync) {
+    let threads = if dst.len() >= PARALLEL_MIN {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+    } else {
+        1
+    };
+    let apply = |d: &mut [T], s: &[T]| {
+        for (a, &b) in d.iter_mut().zip(s) {
+            *a = f(*a, b);
+        }
+    };
+    if threads <= 1 {
+        apply(dst, src);
+        return;
+    }
+    let per = dst.len().div_ceil(threads).div_ceil(16) * 16;
+    std::thread::scope(|sc| {
+        for (d, s) in dst.chunks_mut(per).zip(src.chunks(per)) {
+            sc.spawn(move || apply(d, s));
+        }
+    });
+}
+
+/// `old op= val` in `old`'s own buffer, when nothing else shares it and
+/// the dtypes agree (shapes were checked equal); the same arithmetic as
+/// the `AddV2`/`Sub` reference kernels (IEEE floats, wrapping ints).
+/// False when the update must allocate (or report an error) instead.
+fn update_in_place(old: &mut Tensor, val: &Tensor, op: &str) -> bool {
+    if old.dtype() != val.dtype() || old.shape() != val.shape() {
+        return false;
+    }
+    let sub = op == "Sub";
+    let Some(d) = old.data_mut() else { return false };
+    // One monomorphic loop per dtype and op (vectorized by the compiler).
+    match (d, val.data(), sub) {
+        (Data::F32(a), Data::F32(b), true) => zip_update(a, b, |x, y| x - y),
+        (Data::F32(a), Data::F32(b), false) => zip_update(a, b, |x, y| x + y),
+        (Data::F64(a), Data::F64(b), true) => zip_update(a, b, |x, y| x - y),
+        (Data::F64(a), Data::F64(b), false) => zip_update(a, b, |x, y| x + y),
+        (Data::I32(a), Data::I32(b), true) => zip_update(a, b, i32::wrapping_sub),
+        (Data::I32(a), Data::I32(b), false) => zip_update(a, b, i32::wrapping_add),
+        (Data::I64(a), Data::I64(b), true) => zip_update(a, b, i64::wrapping_sub),
+        (Data::I64(a), Data::I64(b), false) => zip_update(a, b, i64::wrapping_add),
+        _ => return false,
+    }
+    true
+}
+
+/// `AssignAdd`/`AssignSub`: like TF, the variable's buffer is updated in
+/// place when the variable holds the only reference to it. Any other
+/// holder — a `read_value()` the program kept, a `ReadVariableOp` result
+/// still alive in the running graph — keeps the buffer shared, and the
+/// update then computes a new tensor, so a value once read never changes.
+fn assign_op(cx: &mut RunCtx, id: crate::value::VarId, val: &Tensor, op: &str) -> TfResult<()> {
+    let mut old = cx.rt.read_var(id)?;
+    check_same_shape(&old, val)?;
+    if old.dtype() != val.dtype() {
+        // The reference kernel reports the mismatch.
+        let new = tfjit_tensor::op::run1(op, &[&old, val], &Attrs::new())?;
+        return cx.rt.assign_var(id, new);
+    }
+    // Park `val` in the variable (same dtype and shape as `old`) so `old`
+    // is the only reference to its buffer unless someone else holds it.
+    cx.rt.assign_var(id, val.clone())?;
+    if update_in_place(&mut old, val, op) {
+        // A new value, as an assignment gives (tapes key on tensor ids).
+        return cx.rt.assign_var(id, old.renewed());
+    }
+    match tfjit_tensor::op::run1(op, &[&old, val], &Attrs::new()) {
+        Ok(new) => cx.rt.assign_var(id, new),
+        Err(e) => {
+            cx.rt.assign_var(id, old)?;
+            Err(e)
+        }
+    }
+}
+
 fn assign_update(cx: &mut RunCtx, xs: &[RtValue], op: Option<&str>) -> TfResult<Vec<RtValue>> {
     let name = cx.node.op.name();
     let id = resource_in(name, xs, 0)?;
     let val = tensor_in(name, xs, 1)?;
-    let new = match op {
-        None => val.clone(),
-        Some(op) => {
-            let old = cx.rt.read_var(id)?;
-            check_same_shape(&old, val)?;
-            tfjit_tensor::op::run1(op, &[&old, val], &Attrs::new())?
-        }
-    };
-    cx.rt.assign_var(id, new)?;
+    match op {
+        None => cx.rt.assign_var(id, val.clone())?,
+        Some(op) => assign_op(cx, id, val, op)?,
+    }
     Ok(vec![])
 }
 

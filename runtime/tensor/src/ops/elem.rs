@@ -2,8 +2,10 @@
 //! the generic reference kernels are written against.
 //!
 //! Integer arithmetic wraps (as TF's C++ kernels do on two's complement);
-//! float32 math is done in `f32`.
+//! float32 math is done in `f32`, transcendentals as TF's Eigen kernels
+//! compute them ([`tfmath`](super::tfmath)).
 
+use super::tfmath;
 use crate::dtype::DType;
 use crate::tensor::Data;
 use std::fmt::Debug;
@@ -280,13 +282,33 @@ pub trait Float: Num {
     fn nan() -> Self;
     fn div(self, o: Self) -> Self;
     fn sqrt(self) -> Self;
+    /// `exp` as TF's kernels compute it for whole packets (float32:
+    /// [`tfmath::exp`](super::tfmath::exp); float64: libm).
     fn exp(self) -> Self;
+    /// `exp` as TF computes the last `n % 8` elements of an op (float32:
+    /// glibc's `expf`; see [`tfmath`](super::tfmath)).
+    fn exp_tail(self) -> Self;
     fn exp_m1(self) -> Self;
+    /// `log` on the packet path (float32: [`tfmath::log`](super::tfmath::log)).
     fn ln(self) -> Self;
+    /// `log` on the scalar tail (float32: glibc's `logf` under DAZ).
+    fn ln_tail(self) -> Self;
     fn ln_1p(self) -> Self;
+    /// `sin` on the packet path (float32: [`tfmath::sin`](super::tfmath::sin)).
     fn sin(self) -> Self;
+    /// `sin` on the scalar tail (float32: glibc's `sinf`).
+    fn sin_tail(self) -> Self;
+    /// `cos` on the packet path (float32: [`tfmath::cos`](super::tfmath::cos)).
     fn cos(self) -> Self;
+    /// `cos` on the scalar tail (float32: glibc's `cosf`).
+    fn cos_tail(self) -> Self;
+    /// `tanh` (float32: Eigen's rational function on every element).
     fn tanh(self) -> Self;
+    /// The logistic function on the packet path (float32:
+    /// [`tfmath::sigmoid`](super::tfmath::sigmoid)).
+    fn logistic(self) -> Self;
+    /// The logistic function on the scalar tail.
+    fn logistic_tail(self) -> Self;
     fn floor(self) -> Self;
     fn ceil(self) -> Self;
     fn trunc(self) -> Self;
@@ -301,7 +323,7 @@ pub trait Float: Num {
 }
 
 macro_rules! impl_float {
-    ($t:ty) => {
+    ($t:ty, $($fns:tt)*) => {
         impl Float for $t {
             fn from_f32(x: f32) -> Self {
                 x as $t
@@ -315,27 +337,13 @@ macro_rules! impl_float {
             fn sqrt(self) -> Self {
                 <$t>::sqrt(self)
             }
-            fn exp(self) -> Self {
-                <$t>::exp(self)
-            }
             fn exp_m1(self) -> Self {
                 <$t>::exp_m1(self)
-            }
-            fn ln(self) -> Self {
-                <$t>::ln(self)
             }
             fn ln_1p(self) -> Self {
                 <$t>::ln_1p(self)
             }
-            fn sin(self) -> Self {
-                <$t>::sin(self)
-            }
-            fn cos(self) -> Self {
-                <$t>::cos(self)
-            }
-            fn tanh(self) -> Self {
-                <$t>::tanh(self)
-            }
+            $($fns)*
             fn floor(self) -> Self {
                 <$t>::floor(self)
             }
@@ -369,8 +377,83 @@ macro_rules! impl_float {
         }
     };
 }
-impl_float!(f32);
-impl_float!(f64);
+impl_float!(f32,
+    fn sin(self) -> Self {
+        tfmath::sin(self)
+    }
+    fn sin_tail(self) -> Self {
+        tfmath::sin_tail(self)
+    }
+    fn cos(self) -> Self {
+        tfmath::cos(self)
+    }
+    fn cos_tail(self) -> Self {
+        tfmath::cos_tail(self)
+    }
+    fn exp(self) -> Self {
+        tfmath::exp(self)
+    }
+    fn exp_tail(self) -> Self {
+        tfmath::exp_tail(self)
+    }
+    fn ln(self) -> Self {
+        tfmath::log(self)
+    }
+    fn ln_tail(self) -> Self {
+        tfmath::log_tail(self)
+    }
+    fn tanh(self) -> Self {
+        tfmath::tanh(self)
+    }
+    fn logistic(self) -> Self {
+        tfmath::sigmoid(self)
+    }
+    fn logistic_tail(self) -> Self {
+        tfmath::sigmoid_tail(self)
+    }
+);
+// float64 keeps libm (TF's Packet4d paths are not modelled).
+impl_float!(f64,
+    fn sin(self) -> Self {
+        f64::sin(self)
+    }
+    fn sin_tail(self) -> Self {
+        f64::sin(self)
+    }
+    fn cos(self) -> Self {
+        f64::cos(self)
+    }
+    fn cos_tail(self) -> Self {
+        f64::cos(self)
+    }
+    fn exp(self) -> Self {
+        f64::exp(self)
+    }
+    fn exp_tail(self) -> Self {
+        f64::exp(self)
+    }
+    fn ln(self) -> Self {
+        f64::ln(self)
+    }
+    fn ln_tail(self) -> Self {
+        f64::ln(self)
+    }
+    fn tanh(self) -> Self {
+        f64::tanh(self)
+    }
+    fn logistic(self) -> Self {
+        // Stable for large |x|.
+        if self >= 0.0 {
+            1.0 / (1.0 + (-self).exp())
+        } else {
+            let e = self.exp();
+            e / (1.0 + e)
+        }
+    }
+    fn logistic_tail(self) -> Self {
+        self.logistic()
+    }
+);
 
 #[cfg(test)]
 mod tests {

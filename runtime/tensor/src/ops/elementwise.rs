@@ -166,6 +166,11 @@ pub trait Unary {
     /// Whether ints are registered.
     const INT: bool = false;
     fn float<T: Float>(x: T) -> T;
+    /// The last `n % 8` elements of a float32 op, which TF computes with
+    /// Eigen's scalar functor (libm for `exp`/`log`; see `tfmath`).
+    fn float_tail<T: Float>(x: T) -> T {
+        Self::float(x)
+    }
 }
 
 /// Shape/dtype rule of a unary op: same type out.
@@ -189,7 +194,12 @@ pub fn unary_kernel<O: Unary>(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Ten
     let a = tin(O::NAME, inputs, 0)?;
     let s = a.shape();
     let r = match a.data() {
-        Data::F32(x) => make(s.to_vec(), x.iter().map(|&e| O::float(e)).collect::<Vec<f32>>())?,
+        Data::F32(x) => {
+            let t = super::tfmath::tail_start(x.len());
+            let v: Vec<f32> =
+                x.iter().enumerate().map(|(i, &e)| if i < t { O::float(e) } else { O::float_tail(e) }).collect();
+            make(s.to_vec(), v)?
+        }
         Data::F64(x) => make(s.to_vec(), x.iter().map(|&e| O::float(e)).collect::<Vec<f64>>())?,
         Data::I32(x) if O::INT => unary_int::<O, i32>(s, x)?,
         Data::I64(x) if O::INT => unary_int::<O, i64>(s, x)?,
@@ -199,7 +209,7 @@ pub fn unary_kernel<O: Unary>(inputs: &[&Tensor], _: &Attrs) -> TfResult<Vec<Ten
 }
 
 macro_rules! unary {
-    ($ty:ident, $def:ident, $name:literal, $allowed:expr, $grad:expr, |$x:ident| float: $fl:expr $(, int: $int:expr)?) => {
+    ($ty:ident, $def:ident, $name:literal, $allowed:expr, $grad:expr, |$x:ident| float: $fl:expr $(, tail: $tl:expr)? $(, int: $int:expr)?) => {
         #[doc = concat!("TF's `", $name, "`.")]
         pub struct $ty;
         impl Unary for $ty {
@@ -208,6 +218,11 @@ macro_rules! unary {
             fn float<T: Float>($x: T) -> T {
                 $fl
             }
+            $(
+                fn float_tail<T: Float>($x: T) -> T {
+                    $tl
+                }
+            )?
             $(
                 const INT: bool = true;
                 fn int<T: Int>($x: T) -> Option<T> {
@@ -235,26 +250,22 @@ unary!(Square, SQUARE, "Square", SIGNED, Some(crate::grad::math::square_grad), |
 unary!(Sign, SIGN, "Sign", SIGNED, Some(crate::grad::math::sign_grad), |x| float: x.sign(), int: x.sign());
 unary!(Sqrt, SQRT, "Sqrt", FLOAT_CPLX, Some(crate::grad::math::sqrt_grad), |x| float: x.sqrt());
 unary!(Rsqrt, RSQRT, "Rsqrt", FLOAT_CPLX, Some(crate::grad::math::rsqrt_grad), |x| float: T::one().div(x.sqrt()));
-unary!(Exp, EXP, "Exp", FLOAT_CPLX, Some(crate::grad::math::exp_grad), |x| float: x.exp());
-unary!(Log, LOG, "Log", FLOAT_CPLX, Some(crate::grad::math::log_grad), |x| float: x.ln());
+unary!(Exp, EXP, "Exp", FLOAT_CPLX, Some(crate::grad::math::exp_grad), |x| float: x.exp(), tail: x.exp_tail());
+unary!(Log, LOG, "Log", FLOAT_CPLX, Some(crate::grad::math::log_grad), |x| float: x.ln(), tail: x.ln_tail());
 unary!(Log1p, LOG1P, "Log1p", FLOAT_CPLX, Some(crate::grad::math::log1p_grad), |x| float: x.ln_1p());
-unary!(Sin, SIN, "Sin", FLOAT_CPLX, Some(crate::grad::math::sin_grad), |x| float: x.sin());
-unary!(Cos, COS, "Cos", FLOAT_CPLX, Some(crate::grad::math::cos_grad), |x| float: x.cos());
+unary!(Sin, SIN, "Sin", FLOAT_CPLX, Some(crate::grad::math::sin_grad), |x| float: x.sin(), tail: x.sin_tail());
+unary!(Cos, COS, "Cos", FLOAT_CPLX, Some(crate::grad::math::cos_grad), |x| float: x.cos(), tail: x.cos_tail());
 unary!(Tanh, TANH, "Tanh", FLOAT_CPLX, Some(crate::grad::math::tanh_grad), |x| float: x.tanh());
-unary!(Sigmoid, SIGMOID, "Sigmoid", FLOAT_CPLX, Some(crate::grad::math::sigmoid_grad), |x| float: sigmoid(x));
+unary!(Sigmoid, SIGMOID, "Sigmoid", FLOAT_CPLX, Some(crate::grad::math::sigmoid_grad), |x| float: sigmoid(x), tail: x.logistic_tail());
 unary!(Floor, FLOOR, "Floor", FLOAT_REAL, None, |x| float: x.floor());
 unary!(Ceil, CEIL, "Ceil", FLOAT_REAL, None, |x| float: x.ceil());
 unary!(Round, ROUND, "Round", SIGNED, None, |x| float: x.round_even(), int: x);
 unary!(Reciprocal, RECIPROCAL, "Reciprocal", SIGNED, Some(crate::grad::math::reciprocal_grad), |x| float: T::one().div(x));
 
-/// The logistic function, stable for large |x|.
+/// The logistic function as TF computes whole packets of it (float32:
+/// `tfmath::sigmoid`; float64: stable for large |x|).
 pub fn sigmoid<T: Float>(x: T) -> T {
-    if x >= T::zero() {
-        T::one().div(T::one().add(x.neg().exp()))
-    } else {
-        let e = x.exp();
-        e.div(T::one().add(e))
-    }
+    x.logistic()
 }
 
 #[cfg(test)]

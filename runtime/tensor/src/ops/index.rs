@@ -244,35 +244,82 @@ fn partial_slice_shape(dims: &[Option<usize>], strides: &[i64], attrs: &Attrs) -
     }
 }
 
-fn gather_plan<T: Copy>(v: &[T], shape: &[usize], plan: &SlicePlan) -> Vec<T> {
-    let st = strides_of(shape);
-    let sizes: Vec<usize> = plan.dims.iter().map(|d| d.2.unwrap_or(0)).collect();
-    let n: usize = sizes.iter().product();
-    let mut out = Vec::with_capacity(n);
-    if n == 0 {
-        return out;
+/// A strided walk over a row-major buffer: a base offset and, outermost
+/// first, (step in elements, count) per dimension, with size-1 dims dropped
+/// and dims that continue each other merged (so `xs[t]` is one run).
+#[derive(Debug, PartialEq)]
+struct Walk {
+    base: i64,
+    dims: Vec<(i64, usize)>,
+}
+
+impl Walk {
+    /// The walk of `plan` over a tensor of `shape`; `None` if it selects
+    /// nothing.
+    fn of(shape: &[usize], plan: &SlicePlan) -> Option<Walk> {
+        let st = strides_of(shape);
+        let mut base: i64 = 0;
+        let mut dims: Vec<(i64, usize)> = Vec::with_capacity(plan.dims.len());
+        for (d, &(b, s, size)) in plan.dims.iter().enumerate() {
+            let size = size.unwrap_or(0);
+            let stride = *st.get(d)? as i64;
+            if size == 0 {
+                return None;
+            }
+            base += b * stride;
+            if size == 1 {
+                continue;
+            }
+            let step = s * stride;
+            match dims.last_mut() {
+                // The outer dim steps exactly over the inner run: one dim.
+                Some(last) if last.0 == step * size as i64 => *last = (step, last.1 * size),
+                _ => dims.push((step, size)),
+            }
+        }
+        Some(Walk { base, dims })
     }
-    let r = sizes.len();
-    let mut idx = vec![0usize; r];
+}
+
+/// The elements a StridedSlice selects, in output order. Contiguous inner
+/// runs (unit step) are copied as slices; other dims advance an offset.
+/// Out-of-range reads (impossible for a validated plan) are skipped, which
+/// makes `Tensor::new` report a size mismatch instead of panicking.
+fn gather_plan<T: Copy>(v: &[T], shape: &[usize], plan: &SlicePlan) -> Vec<T> {
+    let Some(w) = Walk::of(shape, plan) else { return Vec::new() };
+    let n: usize = w.dims.iter().map(|d| d.1).product();
+    let mut out = Vec::with_capacity(n);
+    let (inner_step, inner_n) = w.dims.last().copied().unwrap_or((1, 1));
+    let outer = &w.dims[..w.dims.len().saturating_sub(1)];
+    let mut idx = vec![0usize; outer.len()];
+    let mut off = w.base;
     loop {
-        let mut off: i64 = 0;
-        for d in 0..r {
-            let (b, s, _) = plan.dims[d];
-            off += (b + s * idx[d] as i64) * st[d] as i64;
+        if inner_step == 1 {
+            if let Some(run) = usize::try_from(off).ok().and_then(|o| v.get(o..o.checked_add(inner_n)?)) {
+                out.extend_from_slice(run);
+            }
+        } else {
+            let mut o = off;
+            for _ in 0..inner_n {
+                if let Some(&e) = usize::try_from(o).ok().and_then(|o| v.get(o)) {
+                    out.push(e);
+                }
+                o += inner_step;
+            }
         }
-        if let Some(&e) = usize::try_from(off).ok().and_then(|o| v.get(o)) {
-            out.push(e);
-        }
-        let mut d = r;
+        // Advance the outer odometer.
+        let mut d = outer.len();
         loop {
             if d == 0 {
                 return out;
             }
             d -= 1;
             idx[d] += 1;
-            if idx[d] < sizes[d] {
+            off += outer[d].0;
+            if idx[d] < outer[d].1 {
                 break;
             }
+            off -= outer[d].0 * outer[d].1 as i64;
             idx[d] = 0;
         }
     }
@@ -289,6 +336,25 @@ fn ss_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
     let out: Vec<usize> = plan.final_shape.iter().map(|d| d.unwrap_or(0)).collect();
     let t = dispatch_all!(x.data(), |v| Tensor::new(out, to_data(gather_plan(v, x.shape(), &plan))))?;
     Ok(vec![t])
+}
+
+/// StridedSlice's shape inference and kernel in one pass, with the masks
+/// parsed once by the caller (an executor running the op every loop
+/// iteration). `None` unless there are four inputs with integer
+/// `begin`/`end`/`strides`: then the caller runs infer + kernel for their
+/// errors. Otherwise the same result and errors (both check one plan).
+pub fn strided_slice_fast(inputs: &[&Tensor], m: SliceMasks) -> Option<TfResult<Tensor>> {
+    let [x, b, e, s] = inputs else { return None };
+    if !(b.dtype().is_int() && e.dtype().is_int() && s.dtype().is_int()) {
+        return None;
+    }
+    let dims: Vec<Option<usize>> = x.shape().iter().map(|&d| Some(d)).collect();
+    let plan = match plan_strided_slice(&dims, &b.to_i64_vec(), &e.to_i64_vec(), &s.to_i64_vec(), m) {
+        Ok(p) => p,
+        Err(err) => return Some(Err(err)),
+    };
+    let out: Vec<usize> = plan.final_shape.iter().map(|d| d.unwrap_or(0)).collect();
+    Some(dispatch_all!(x.data(), |v| Tensor::new(out, to_data(gather_plan(v, x.shape(), &plan)))))
 }
 
 /// `StridedSlice(input, begin, end, strides; begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)`.
@@ -513,6 +579,74 @@ fn onehot_kernel(inputs: &[&Tensor], attrs: &Attrs) -> TfResult<Vec<Tensor>> {
 
 /// `OneHot(indices, depth, on_value, off_value; axis=-1)`.
 pub static ONE_HOT: OpDef = OpDef { name: "OneHot", class: OpClass::Opaque, infer: onehot_infer, kernel: onehot_kernel, grad: None };
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The element-by-element gather the fast path must agree with.
+    fn naive<T: Copy>(v: &[T], shape: &[usize], plan: &SlicePlan) -> Vec<T> {
+        let st = strides_of(shape);
+        let sizes: Vec<usize> = plan.dims.iter().map(|d| d.2.unwrap_or(0)).collect();
+        let n: usize = sizes.iter().product();
+        let mut out = Vec::new();
+        for flat in 0..n {
+            let mut rem = flat;
+            let mut off = 0i64;
+            for d in (0..sizes.len()).rev() {
+                let i = rem % sizes[d];
+                rem /= sizes[d];
+                let (b, s, _) = plan.dims[d];
+                off += (b + s * i as i64) * st[d] as i64;
+            }
+            out.push(v[off as usize]);
+        }
+        out
+    }
+
+    #[test]
+    fn leading_index_is_one_run() {
+        let plan = plan_strided_slice(&[Some(100), Some(32), Some(256)], &[7], &[8], &[1], SliceMasks { shrink: 1, ..Default::default() })
+            .unwrap();
+        let w = Walk::of(&[100, 32, 256], &plan).unwrap();
+        assert_eq!(w, Walk { base: 7 * 32 * 256, dims: vec![(1, 32 * 256)] });
+    }
+
+    fn spec() -> impl Strategy<Value = (Vec<usize>, Vec<(i64, i64, i64)>, (i64, i64, i64, i64, i64))> {
+        prop::collection::vec(0usize..5, 0..5).prop_flat_map(|shape| {
+            let k = shape.len() + 1;
+            (
+                Just(shape),
+                prop::collection::vec((-6i64..7, -6i64..7, prop_oneof![-3i64..0, 1i64..4]), 0..k + 1),
+                (0i64..64, 0i64..64, 0i64..8, 0i64..64, 0i64..64),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn fast_gather_matches_naive((shape, bes, m) in spec()) {
+            let dims: Vec<Option<usize>> = shape.iter().map(|&d| Some(d)).collect();
+            let b: Vec<i64> = bes.iter().map(|x| x.0).collect();
+            let e: Vec<i64> = bes.iter().map(|x| x.1).collect();
+            let s: Vec<i64> = bes.iter().map(|x| x.2).collect();
+            // At most one ellipsis bit, as the Python slicing produces.
+            let ell = if m.2 >= 4 { 0 } else { 1 << (m.2 % (bes.len().max(1) as i64)) };
+            let masks = SliceMasks { begin: m.0, end: m.1, ellipsis: ell, new_axis: m.3, shrink: m.4 };
+            if let Ok(plan) = plan_strided_slice(&dims, &b, &e, &s, masks) {
+                let n: usize = shape.iter().product();
+                let v: Vec<i32> = (0..n as i32).collect();
+                let fast = gather_plan(&v, &shape, &plan);
+                let want = naive(&v, &shape, &plan);
+                prop_assert_eq!(&fast, &want);
+                let out: usize = plan.final_shape.iter().map(|d| d.unwrap_or(0)).product();
+                prop_assert_eq!(fast.len(), out);
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ pub mod common;
 pub mod compare;
 pub mod elem;
 pub mod elementwise;
+pub mod tfmath;
 pub mod grad_ops;
 pub mod index;
 pub mod linalg;

@@ -175,6 +175,81 @@ fn trailing_chunk(dims: &[usize], mask: &[bool]) -> Option<usize> {
     Some(dims.iter().zip(mask).filter(|(_, &m)| m).map(|(&d, _)| d).product())
 }
 
+/// If the reduced axes (ignoring size-1 dims) are one contiguous block
+/// followed by at least one kept dim of size > 1, the tensor as
+/// `[outer, reduced, inner]`.
+pub fn outer_block(dims: &[usize], mask: &[bool]) -> Option<(usize, usize, usize)> {
+    let (mut outer, mut red, mut inner) = (1usize, 1usize, 1usize);
+    // 0: kept dims before the block; 1: in the block; 2: kept dims after.
+    let mut phase = 0;
+    for (&d, &m) in dims.iter().zip(mask) {
+        if d == 1 {
+            continue;
+        }
+        match (phase, m) {
+            (0, false) => outer *= d,
+            (0, true) | (1, true) => {
+                phase = 1;
+                red *= d;
+            }
+            (1, false) | (2, false) => {
+                phase = 2;
+                inner *= d;
+            }
+            _ => return None,
+        }
+    }
+    (phase == 2).then_some((outer, red, inner))
+}
+
+/// Sums `v` (as `[outer, r, inner]`) over its middle axis in the order of
+/// Eigen's reducer when the inner-most dim is preserved (TF's `Sum` over
+/// leading axes, e.g. a bias gradient). The output is evaluated in
+/// `p`-element packets of flat output indices: a packet lying inside one
+/// output row (`inner`) and inside the output sums each lane with four
+/// accumulators over rows `j % 4` when `r >= 16` (combined as
+/// `((a0 + a1) + a2) + a3`, then the remaining `r % 4` rows); every other
+/// element sums its rows in order.
+pub fn eigen_sum_outer<T: Num>(v: &[T], outer: usize, r: usize, inner: usize, p: usize) -> Vec<T> {
+    let total = outer * inner;
+    let full = total - total % p.max(1);
+    let mut out = vec![T::zero(); total];
+    let unrolled = if r >= 16 { r / 4 * 4 } else { 0 };
+    for a in 0..outer {
+        let base = a * r * inner;
+        let mut accs = vec![vec![T::zero(); inner]; 4];
+        for j in 0..unrolled {
+            let row = &v[base + j * inner..base + (j + 1) * inner];
+            for (s, &x) in accs[j % 4].iter_mut().zip(row) {
+                *s = s.add(x);
+            }
+        }
+        let (first, rest) = accs.split_at_mut(1);
+        let four = &mut first[0];
+        for other in rest.iter() {
+            for (s, &x) in four.iter_mut().zip(other) {
+                *s = s.add(x);
+            }
+        }
+        for j in unrolled..r {
+            let row = &v[base + j * inner..base + (j + 1) * inner];
+            for (s, &x) in four.iter_mut().zip(row) {
+                *s = s.add(x);
+            }
+        }
+        for (c, &f) in four.iter().enumerate() {
+            let o = a * inner + c;
+            let pk = o - o % p.max(1);
+            out[o] = if pk < full && pk % inner + p <= inner {
+                f
+            } else {
+                (0..r).fold(T::zero(), |s, j| s.add(v[base + j * inner + c]))
+            };
+        }
+    }
+    out
+}
+
 fn reduce_num<T: Num>(v: &[T], dims: &[usize], mask: &[bool], kind: Kind, div: fn(T, usize) -> T) -> TfResult<(Vec<usize>, Vec<T>)> {
     let lanes = match T::DTYPE {
         DType::Float32 => 8,
@@ -198,6 +273,12 @@ fn reduce_num<T: Num>(v: &[T], dims: &[usize], mask: &[bool], kind: Kind, div: f
                     .collect();
                 return Ok((shape, vals));
             }
+        }
+        if let Some((outer, r, inner)) = outer_block(dims, mask) {
+            let shape: Vec<usize> = dims.iter().zip(mask).map(|(&d, &m)| if m { 1 } else { d }).collect();
+            let sums = eigen_sum_outer(v, outer, r, inner, lanes);
+            let vals = if kind == Kind::Mean { sums.into_iter().map(|s| div(s, r)).collect() } else { sums };
+            return Ok((shape, vals));
         }
     }
     let (shape, vals, count) = match kind {
