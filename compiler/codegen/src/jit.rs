@@ -24,6 +24,10 @@ fn isa() -> TfResult<OwnedTargetIsa> {
         fb.set("opt_level", "speed").map_err(|e| e.to_string())?;
         fb.set("use_colocated_libcalls", "false").map_err(|e| e.to_string())?;
         fb.set("is_pic", "false").map_err(|e| e.to_string())?;
+        // The IR verifier re-checks every function we build (~10% of a
+        // first call's compile time); keep it for debug builds and tests.
+        let verify = if cfg!(debug_assertions) { "true" } else { "false" };
+        fb.set("enable_verifier", verify).map_err(|e| e.to_string())?;
         let ib = cranelift_native::builder().map_err(|e| e.to_string())?;
         ib.finish(settings::Flags::new(fb)).map_err(|e| e.to_string())
     })
