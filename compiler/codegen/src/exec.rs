@@ -1,7 +1,10 @@
 //! [`CompiledFunction`]: a graph's schedule with each op bound to how it
 //! runs — a native kernel, a native region, compiled nested graphs, or the
 //! reference kernel — executed with exactly `tfjit_graph::execute`'s
-//! semantics (same outputs, errors and print order).
+//! semantics (same outputs, errors and print order). Consecutive
+//! independent matrix products run concurrently, one per core (`groups`).
+
+mod groups;
 
 use crate::fused::FusedKernel;
 use crate::native::{self, NativeFn, Unit};
@@ -50,7 +53,11 @@ pub(crate) struct CStep {
     /// The slot of output 0 (outputs are consecutive).
     out: u32,
     /// A fed argument or capture: nothing to run.
-    fed: bool,
+    pub(crate) fed: bool,
+    /// On the first step of a group of independent products (see
+    /// [`groups`]): how many consecutive steps the group spans (its products
+    /// and fed placeholders between them, which run nothing); else 0.
+    pub(crate) group: u32,
 }
 
 /// A graph compiled for the CPU.
@@ -114,10 +121,11 @@ pub(crate) fn compile_arc(graph: Arc<FuncGraph>) -> TfResult<CompiledFunction> {
         } else {
             plan_step(&graph, &step)?
         };
-        steps.push(CStep { step, exec, ins: Vec::new(), out: 0, fed: false });
+        steps.push(CStep { step, exec, ins: Vec::new(), out: 0, fed: false, group: 0 });
     }
     absorb_softmax(&graph, &mut steps);
     let slots = assign_slots(&graph, &mut steps);
+    groups::mark(&graph, &mut steps, tfjit_tensor::pool::threads());
     Ok(CompiledFunction { graph, native, native_reject, steps, slots })
 }
 
@@ -401,121 +409,22 @@ impl CompiledFunction {
                 put(*slot, slot.is_some().then(|| v.clone()));
             }
         }
-        for cs in &self.steps {
+        let mut si = 0;
+        while let Some(cs) = self.steps.get(si) {
+            if cs.group >= 2 {
+                let group = self.steps.get(si..si + cs.group as usize).unwrap_or(&[]);
+                self.run_group(group, &mut values)?;
+                si += group.len().max(1);
+                continue;
+            }
+            si += 1;
             if cs.fed {
                 continue;
             }
-            let step = &cs.step;
-            let node = graph.node(step.node);
-            let mut ins: Vec<RtValue> = Vec::with_capacity(cs.ins.len());
-            for (k, &(slot, take)) in cs.ins.iter().enumerate() {
-                let v = values.get_mut(slot as usize).and_then(|v| if take { v.take() } else { v.clone() });
-                match v {
-                    Some(v) => ins.push(v),
-                    None => {
-                        return Err(TfError::invalid_argument(format!(
-                            "input {} of {} was not computed",
-                            step.inputs.get(k).map(|o| graph.tensor_name(*o)).unwrap_or_default(),
-                            node.name
-                        )))
-                    }
-                }
-            }
-            let outs = match &cs.exec {
-                Exec::Ref { .. } => run_ref(node, ins, rt)?,
-                Exec::Fused(k) => match k.run(&ins) {
-                    Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, ins, rt)?,
-                },
-                Exec::Absorbed => continue,
-                Exec::StridedSlice(m) => {
-                    let ts: Vec<&Tensor> = ins.iter().filter_map(|v| v.as_tensor()).collect();
-                    let r = if ts.len() == ins.len() { tfjit_tensor::ops::index::strided_slice_fast(&ts, *m) } else { None };
-                    match r {
-                        Some(r) => vec![RtValue::Tensor(r.map_err(|e| at_node(e, &node.name))?)],
-                        None => run_ref(node, ins, rt)?,
-                    }
-                }
-                Exec::Identity => match ins.first() {
-                    Some(RtValue::Tensor(_)) => ins,
-                    _ => run_ref(node, ins, rt)?,
-                },
-                Exec::Softmax(k) => match k.run(&ins) {
-                    Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, ins, rt)?,
-                },
-                Exec::Rows { k, pre } => {
-                    let pro: Vec<Option<Prologue>> = pre.iter().map(|p| p.as_ref().map(|(_, p)| p.clone())).collect();
-                    match k.run(&ins, &pro) {
-                        Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                        None => {
-                            // Materialize absorbed softmaxes, then run plainly.
-                            let mut ins = ins;
-                            for (slot, p) in pre.iter().enumerate() {
-                                if let Some((s_node, p)) = p {
-                                    let sn = graph.node(*s_node);
-                                    let x = ins.get(slot..slot + 1).unwrap_or(&[]).to_vec();
-                                    let y = match p.softmax.run(&x) {
-                                        Some(r) => r.map_err(|e| at_node(e, &sn.name))?,
-                                        None => run_ref(sn, x, rt)?,
-                                    };
-                                    if let (Some(v), Some(slot_v)) = (y.into_iter().next(), ins.get_mut(slot)) {
-                                        *slot_v = v;
-                                    }
-                                }
-                            }
-                            match k.run(&ins, &[]) {
-                                Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                                None => run_ref(node, ins, rt)?,
-                            }
-                        }
-                    }
-                }
-                Exec::Native(n) => match n.run(&ins) {
-                    Some(r) => r.map_err(|e| at_node(e, &node.name))?,
-                    None => run_ref(node, ins, rt)?,
-                },
-                Exec::While { cond, body } => {
-                    let mut vars = ins;
-                    loop {
-                        let c = cond.run(&vars, rt).map_err(|e| at_node(e, &node.name))?;
-                        let go = match c.first() {
-                            Some(RtValue::Tensor(t)) => truthy(t),
-                            _ => return Err(at_node(TfError::invalid_argument("While: cond must return a tensor"), &node.name)),
-                        };
-                        if !go {
-                            break vars;
-                        }
-                        vars = body.run_owned(vars, rt).map_err(|e| at_node(e, &node.name))?;
-                    }
-                }
-                Exec::If { then_, else_ } => {
-                    let go = match ins.first() {
-                        Some(RtValue::Tensor(t)) => truthy(t),
-                        _ => return Err(at_node(TfError::invalid_argument(format!("{}: input 0 must be a tensor", node.op.name())), &node.name)),
-                    };
-                    let f = if go { then_ } else { else_ };
-                    let mut args = ins;
-                    args.remove(0);
-                    f.run_owned(args, rt).map_err(|e| at_node(e, &node.name))?
-                }
-            };
-            if outs.len() != node.outputs.len() {
-                return Err(at_node(
-                    TfError::invalid_argument(format!(
-                        "{} produced {} outputs, expected {}",
-                        node.op.name(),
-                        outs.len(),
-                        node.outputs.len()
-                    )),
-                    &node.name,
-                ));
-            }
-            for (i, v) in outs.into_iter().enumerate() {
-                if let Some(s) = values.get_mut(cs.out as usize + i) {
-                    *s = Some(v);
-                }
-            }
+            let node = graph.node(cs.step.node);
+            let ins = self.gather(cs, &mut values)?;
+            let Some(outs) = self.run_step(cs, ins, rt)? else { continue };
+            store(&mut values, cs, node, outs)?;
         }
         let mut res = Vec::with_capacity(sl.outs.len());
         for (o, &(slot, take)) in graph.outputs().iter().zip(&sl.outs) {
@@ -528,6 +437,155 @@ impl CompiledFunction {
             }
         }
         Ok(res)
+    }
+
+    /// The inputs of step `cs`, moved out of their slots at their last read
+    /// and cloned before.
+    fn gather(&self, cs: &CStep, values: &mut [Option<RtValue>]) -> TfResult<Vec<RtValue>> {
+        let graph = &*self.graph;
+        let mut ins: Vec<RtValue> = Vec::with_capacity(cs.ins.len());
+        for (k, &(slot, take)) in cs.ins.iter().enumerate() {
+            let v = values.get_mut(slot as usize).and_then(|v| if take { v.take() } else { v.clone() });
+            match v {
+                Some(v) => ins.push(v),
+                None => {
+                    return Err(TfError::invalid_argument(format!(
+                        "input {} of {} was not computed",
+                        cs.step.inputs.get(k).map(|o| graph.tensor_name(*o)).unwrap_or_default(),
+                        graph.node(cs.step.node).name
+                    )))
+                }
+            }
+        }
+        Ok(ins)
+    }
+
+    /// Runs one step on its inputs; `None` for a step computed inside its
+    /// consumer.
+    fn run_step(&self, cs: &CStep, ins: Vec<RtValue>, rt: &mut dyn Runtime) -> TfResult<Option<Vec<RtValue>>> {
+        let graph = &*self.graph;
+        let node = graph.node(cs.step.node);
+        let outs = match &cs.exec {
+            Exec::Ref { .. } => run_ref(node, ins, rt)?,
+            Exec::Fused(k) => match k.run(&ins) {
+                Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                None => run_ref(node, ins, rt)?,
+            },
+            Exec::Absorbed => return Ok(None),
+            Exec::StridedSlice(m) => {
+                let ts: Vec<&Tensor> = ins.iter().filter_map(|v| v.as_tensor()).collect();
+                let r = if ts.len() == ins.len() { tfjit_tensor::ops::index::strided_slice_fast(&ts, *m) } else { None };
+                match r {
+                    Some(r) => vec![RtValue::Tensor(r.map_err(|e| at_node(e, &node.name))?)],
+                    None => run_ref(node, ins, rt)?,
+                }
+            }
+            Exec::Identity => match ins.first() {
+                Some(RtValue::Tensor(_)) => ins,
+                _ => run_ref(node, ins, rt)?,
+            },
+            Exec::Softmax(k) => match k.run(&ins) {
+                Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                None => run_ref(node, ins, rt)?,
+            },
+            Exec::Rows { k, pre } => {
+                let pro: Vec<Option<Prologue>> = pre.iter().map(|p| p.as_ref().map(|(_, p)| p.clone())).collect();
+                match k.run(&ins, &pro) {
+                    Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                    None => {
+                        // Materialize absorbed softmaxes, then run plainly.
+                        let mut ins = ins;
+                        for (slot, p) in pre.iter().enumerate() {
+                            if let Some((s_node, p)) = p {
+                                let sn = graph.node(*s_node);
+                                let x = ins.get(slot..slot + 1).unwrap_or(&[]).to_vec();
+                                let y = match p.softmax.run(&x) {
+                                    Some(r) => r.map_err(|e| at_node(e, &sn.name))?,
+                                    None => run_ref(sn, x, rt)?,
+                                };
+                                if let (Some(v), Some(slot_v)) = (y.into_iter().next(), ins.get_mut(slot)) {
+                                    *slot_v = v;
+                                }
+                            }
+                        }
+                        match k.run(&ins, &[]) {
+                            Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                            None => run_ref(node, ins, rt)?,
+                        }
+                    }
+                }
+            }
+            Exec::Native(n) => match n.run(&ins) {
+                Some(r) => r.map_err(|e| at_node(e, &node.name))?,
+                None => run_ref(node, ins, rt)?,
+            },
+            Exec::While { cond, body } => {
+                let mut vars = ins;
+                loop {
+                    let c = cond.run(&vars, rt).map_err(|e| at_node(e, &node.name))?;
+                    let go = match c.first() {
+                        Some(RtValue::Tensor(t)) => truthy(t),
+                        _ => return Err(at_node(TfError::invalid_argument("While: cond must return a tensor"), &node.name)),
+                    };
+                    if !go {
+                        break vars;
+                    }
+                    vars = body.run_owned(vars, rt).map_err(|e| at_node(e, &node.name))?;
+                }
+            }
+            Exec::If { then_, else_ } => {
+                let go = match ins.first() {
+                    Some(RtValue::Tensor(t)) => truthy(t),
+                    _ => return Err(at_node(TfError::invalid_argument(format!("{}: input 0 must be a tensor", node.op.name())), &node.name)),
+                };
+                let f = if go { then_ } else { else_ };
+                let mut args = ins;
+                args.remove(0);
+                f.run_owned(args, rt).map_err(|e| at_node(e, &node.name))?
+            }
+        };
+        Ok(Some(outs))
+    }
+
+    /// Runs a group of independent pure steps (see [`groups`]) at the same
+    /// time, one per pool block, then stores their outputs in schedule
+    /// order: the error reported is the one of the first failing step, as
+    /// when they run one after another (the steps after it have no effects).
+    fn run_group(&self, group: &[CStep], values: &mut [Option<RtValue>]) -> TfResult<()> {
+        let graph = &*self.graph;
+        // Fed placeholders inside the span run nothing.
+        let group: Vec<&CStep> = group.iter().filter(|cs| !cs.fed).collect();
+        // Inputs in schedule order, so a value read by two members is
+        // cloned for the first and moved into the last, as sequentially.
+        let mut inputs: Vec<TfResult<Vec<RtValue>>> = Vec::with_capacity(group.len());
+        for &cs in &group {
+            let ins = self.gather(cs, values);
+            let failed = ins.is_err();
+            inputs.push(ins);
+            if failed {
+                break; // sequentially, nothing after it would run
+            }
+        }
+        let results: Vec<std::sync::Mutex<Option<TfResult<Vec<RtValue>>>>> =
+            inputs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let run = |i: usize| {
+            let (Some(Ok(ins)), Some(&cs), Some(slot)) = (inputs.get(i), group.get(i), results.get(i)) else { return };
+            let r = groups::run_pure(graph.node(cs.step.node), ins);
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        };
+        tfjit_tensor::pool::run_blocks(inputs.len(), &run);
+        for ((&cs, ins), r) in group.iter().zip(inputs).zip(results) {
+            let ins = ins?;
+            let r = r.into_inner().unwrap_or_else(|e| e.into_inner());
+            // `None` only if its block panicked (the pool then prints it):
+            // run it here instead.
+            let outs = match r {
+                Some(r) => r?,
+                None => groups::run_pure(graph.node(cs.step.node), &ins)?,
+            };
+            store(values, cs, graph.node(cs.step.node), outs)?;
+        }
+        Ok(())
     }
 
     fn admits(&self, ix: NodeIndex, v: &RtValue) -> bool {
@@ -547,6 +605,27 @@ impl CompiledFunction {
         }
         Ok(keep.then(|| v.into_owned()))
     }
+}
+
+/// Checks a step's output count and puts its outputs in their slots.
+fn store(values: &mut [Option<RtValue>], cs: &CStep, node: &tfjit_graph::Node, outs: Vec<RtValue>) -> TfResult<()> {
+    if outs.len() != node.outputs.len() {
+        return Err(at_node(
+            TfError::invalid_argument(format!(
+                "{} produced {} outputs, expected {}",
+                node.op.name(),
+                outs.len(),
+                node.outputs.len()
+            )),
+            &node.name,
+        ));
+    }
+    for (i, v) in outs.into_iter().enumerate() {
+        if let Some(s) = values.get_mut(cs.out as usize + i) {
+            *s = Some(v);
+        }
+    }
+    Ok(())
 }
 
 /// The arguments of one run: borrowed (cloned where read) or owned (moved).
@@ -573,31 +652,35 @@ enum ArgIter<'a> {
 /// Graph ops get their inputs by value (list writes then happen in place).
 fn run_ref(node: &tfjit_graph::Node, ins: Vec<RtValue>, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
     match node.op {
-        OpRef::Tensor(def) => {
-            let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
-            for (i, v) in ins.iter().enumerate() {
-                match v {
-                    RtValue::Tensor(t) => ts.push(t),
-                    other => {
-                        return Err(at_node(
-                            TfError::invalid_argument(format!(
-                                "{}: input {i} must be a tensor, got a {}",
-                                def.name,
-                                other.kind_name()
-                            )),
-                            &node.name,
-                        ))
-                    }
-                }
-            }
-            let infos: Vec<InputInfo> = ts.iter().map(|t| InputInfo::of(t)).collect();
-            (def.infer)(&infos, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-            let outs = (def.kernel)(&ts, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-            Ok(outs.into_iter().map(RtValue::Tensor).collect())
-        }
+        OpRef::Tensor(def) => run_tensor(def, node, &ins),
         OpRef::Graph(def) => {
             let mut cx = RunCtx { node, rt };
             tfjit_graph::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))
         }
     }
+}
+
+/// Runs a tensor op's reference kernel (no runtime access: such an op may
+/// also run on a pool thread, see [`groups`]).
+fn run_tensor(def: &tfjit_tensor::op::OpDef, node: &tfjit_graph::Node, ins: &[RtValue]) -> TfResult<Vec<RtValue>> {
+    let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
+    for (i, v) in ins.iter().enumerate() {
+        match v {
+            RtValue::Tensor(t) => ts.push(t),
+            other => {
+                return Err(at_node(
+                    TfError::invalid_argument(format!(
+                        "{}: input {i} must be a tensor, got a {}",
+                        def.name,
+                        other.kind_name()
+                    )),
+                    &node.name,
+                ))
+            }
+        }
+    }
+    let infos: Vec<InputInfo> = ts.iter().map(|t| InputInfo::of(t)).collect();
+    (def.infer)(&infos, &node.attrs).map_err(|e| at_node(e, &node.name))?;
+    let outs = (def.kernel)(&ts, &node.attrs).map_err(|e| at_node(e, &node.name))?;
+    Ok(outs.into_iter().map(RtValue::Tensor).collect())
 }

@@ -28,7 +28,11 @@ impl CompiledFunction {
         if let Some(r) = &self.native_reject {
             let _ = writeln!(s, "{pad}  (not one native function: {r})");
         }
-        for cs in &self.steps {
+        for (si, cs) in self.steps.iter().enumerate() {
+            if cs.group >= 2 {
+                let names: Vec<&str> = self.steps[si..].iter().take(cs.group as usize).filter(|m| !m.fed).map(|m| g.node(m.step.node).name.as_str()).collect();
+                let _ = writeln!(s, "{pad}  concurrently, one per core: {}", names.join(", "));
+            }
             let node = g.node(cs.step.node);
             let op = node.op.name();
             match &cs.exec {

@@ -87,8 +87,26 @@ impl Pool {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs a block. A call from inside a block runs
+    /// its blocks on this thread: the posted job may already be closed (the
+    /// caller ran out of blocks while a helper is still inside one), and a
+    /// helper that posted a new job would wait for itself to leave the old
+    /// one.
+    static IN_BLOCK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`IN_BLOCK`] again (also if a block panics).
+struct InBlock(bool);
+impl Drop for InBlock {
+    fn drop(&mut self) {
+        IN_BLOCK.with(|b| b.set(self.0));
+    }
+}
+
 /// Claims and runs blocks `0..n` (shared counter `next`) until none are left.
 fn work(next: &AtomicUsize, n: usize, f: &(dyn Fn(usize) + Sync)) {
+    let _restore = InBlock(IN_BLOCK.with(|b| b.replace(true)));
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         if i >= n {
@@ -189,7 +207,7 @@ impl Drop for Close<'_> {
 /// pool's helper threads; returns when all have run. Blocks may run in any
 /// order and concurrently, so they must not depend on each other.
 pub fn run_blocks(n: usize, f: &(dyn Fn(usize) + Sync)) {
-    if n <= 1 || threads() < 2 {
+    if n <= 1 || threads() < 2 || IN_BLOCK.with(|b| b.get()) {
         (0..n).for_each(f);
         return;
     }
@@ -220,6 +238,21 @@ pub fn run_blocks(n: usize, f: &(dyn Fn(usize) + Sync)) {
 mod tests {
     use super::run_blocks;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A call from inside a block (here: while the outer job may already be
+    /// closed) runs on the calling thread and returns.
+    #[test]
+    fn nested_calls_return() {
+        for _ in 0..200 {
+            let hits = AtomicUsize::new(0);
+            run_blocks(2, &|_| {
+                run_blocks(4, &|_| {
+                    hits.fetch_add(1, Ordering::Relaxed);
+                });
+            });
+            assert_eq!(hits.load(Ordering::Relaxed), 8);
+        }
+    }
 
     /// Every block runs exactly once, also with concurrent callers.
     #[test]
