@@ -9,6 +9,11 @@
 //! tensors are split across cores. Variants are compiled on first use per
 //! input layout and cached.
 //!
+//! Float32 bodies of at least [`VM_MIN`] elements per call run on the
+//! block VM instead (`blockvm`: one AVX-512/AVX2 pass per op over
+//! L1-resident block buffers, the same IEEE operations), which needs no
+//! code generation and uses four times wider vectors than Cranelift's.
+//!
 //! Inputs the kernel was not built for (other broadcasts, shapes that
 //! disagree between members, an element error such as integer division by
 //! zero) go back to the reference path, which gives TF's exact result or
@@ -47,6 +52,9 @@ const BLOCK: usize = 512;
 /// f32x4 steps per iteration of a blocked kernel's phase loops (fewer
 /// loop and address instructions per element; `BLOCK` is a multiple).
 const UNROLL: usize = 4;
+/// Elements per iteration of a blocked kernel's phase loops; blocks
+/// (the last one of a range may be short) are whole multiples.
+const STEP: usize = 4 * UNROLL;
 /// Element count from which a kernel is split across threads.
 const PARALLEL_MIN: usize = 1 << 17;
 /// Output size from which float32 kernels write through a block buffer
@@ -76,10 +84,19 @@ pub struct FusedKernel {
     /// Compiled variants by (input modes, scalar tail, streaming stores).
     variants: Mutex<HashMap<(Vec<Mode>, bool, bool), Arc<Variant>>>,
     names: Vec<&'static str>,
+    /// Block-VM programs (`blockvm`) by input modes (`None`: the body has
+    /// ops the VM lacks).
+    vm: Mutex<HashMap<Vec<Mode>, Option<Arc<crate::blockvm::Program>>>>,
     /// Large output buffers returned earlier, reused once the program has
     /// dropped them (saves a fresh allocation and its page faults per call).
     pool: Mutex<Vec<Tensor>>,
 }
+
+/// Elements per kernel call (a row in rows mode) from which float32
+/// bodies run on the block VM (`blockvm`, AVX-512/AVX2 passes) instead of
+/// the generated f32x4 code: below it, the VM's per-call and per-pass
+/// overheads outweigh its wider vectors.
+const VM_MIN: usize = 2048;
 
 /// Outputs of at least this many bytes go through the buffer pool.
 const POOL_MIN_BYTES: usize = 1 << 20;
@@ -116,6 +133,7 @@ pub fn compile(node: &Node) -> Result<FusedKernel, String> {
         outs,
         all_f32: eb.all_f32,
         variants: Mutex::new(HashMap::new()),
+        vm: Mutex::new(HashMap::new()),
         names: eb.names,
         pool: Mutex::new(Vec::new()),
     })
@@ -146,6 +164,18 @@ impl FusedKernel {
         let v = Arc::new(self.build(modes, key.1, key.2).ok()?);
         cache.insert(key, v.clone());
         Some(v)
+    }
+
+    /// The block-VM program for input `modes`, if the body has VM code.
+    fn vm_program(&self, modes: &[Mode]) -> Option<Arc<crate::blockvm::Program>> {
+        let mut cache = self.vm.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(modes.to_vec())
+            .or_insert_with(|| {
+                let splat: Vec<bool> = modes.iter().map(|m| *m == Mode::Splat).collect();
+                crate::blockvm::Program::new(&self.vals, &self.ops, &self.outs, &splat).map(Arc::new)
+            })
+            .clone()
     }
 
     fn build(&self, modes: &[Mode], tail: bool, stream: bool) -> TfResult<Variant> {
@@ -292,13 +322,15 @@ impl FusedKernel {
         Ok(Variant { _code: code, f })
     }
 
-    /// Whole blocks of [`BLOCK`] elements, in phases split at each
+    /// Blocks of up to [`BLOCK`] elements (whole [`STEP`]s, so a row
+    /// shorter than a block, as in a bias-add kernel run row by row, takes
+    /// this path too), in phases split at each
     /// transcendental op: a phase is an f32x4 loop over the block (values
     /// crossing phases go through stack buffers); between phases the
     /// vectorized math library (`mathlib`, AVX-512/AVX2) transforms a
     /// buffer in place. With `stream`, outputs go to block buffers that
     /// are copied out with streaming stores after the last phase. Advances
-    /// `i` past the last whole block.
+    /// `i` past the last block (fewer than [`STEP`] elements remain).
     #[allow(clippy::too_many_arguments)]
     fn emit_blocked(
         &self,
@@ -374,12 +406,18 @@ impl FusedKernel {
         b.ins().jump(head, &[]);
         b.switch_to_block(head);
         let iv = b.use_var(i);
-        let end = b.ins().iadd_imm_s(iv, BLOCK as i64);
-        let more = b.ins().icmp(IntCC::SignedLessThanOrEqual, end, n);
+        let rem = b.ins().isub(n, iv);
+        let more = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, rem, STEP as i64);
         b.ins().brif(more, body, &[], done, &[]);
         b.switch_to_block(body);
         let base = b.use_var(i);
         let base_off = b.ins().ishl_imm_u(base, 2);
+        // This block's length: `BLOCK`, or the whole `STEP`s left (a short
+        // row, or the end of the range).
+        let rem = b.ins().isub(n, base);
+        let full = b.ins().iconst(types::I64, BLOCK as i64);
+        let m = b.ins().smin(rem, full);
+        let m = b.ins().band_imm_s(m, -(STEP as i64));
         for phase in 0..=last {
             let k = b.declare_var(types::I64);
             let z = b.ins().iconst(types::I64, 0);
@@ -390,7 +428,7 @@ impl FusedKernel {
             b.ins().jump(lh, &[]);
             b.switch_to_block(lh);
             let kv = b.use_var(k);
-            let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, kv, BLOCK as i64);
+            let more = b.ins().icmp(IntCC::SignedLessThan, kv, m);
             b.ins().brif(more, lb, &[], ld, &[]);
             b.switch_to_block(lb);
             for u in 0..UNROLL {
@@ -492,11 +530,10 @@ impl FusedKernel {
                 if let (Some(f), Some(sl)) = (block_of[v], slot[v]) {
                     if avail[v] == phase + 1 {
                         let a = b.ins().stack_addr(ptr_ty, sl, 0);
-                        let len = b.ins().iconst(types::I64, BLOCK as i64);
                         let sig = helper_sig(b, &[ptr_ty, types::I64], &[]);
                         let sigref = b.import_signature(sig);
                         let callee = b.ins().iconst(types::I64, f as usize as i64);
-                        b.ins().call_indirect(sigref, callee, &[a, len]);
+                        b.ins().call_indirect(sigref, callee, &[a, m]);
                     }
                 }
             }
@@ -505,14 +542,13 @@ impl FusedKernel {
         for (kk, &sl) in out_slot.iter().enumerate() {
             let src = b.ins().stack_addr(ptr_ty, sl, 0);
             let dst = b.ins().iadd(out_ptrs[kk], base_off);
-            let len = b.ins().iconst(types::I64, BLOCK as i64);
             let sig = helper_sig(b, &[ptr_ty, ptr_ty, types::I64], &[]);
             let sigref = b.import_signature(sig);
             let callee = b.ins().iconst(types::I64, crate::mathlib::stream_fn() as usize as i64);
-            b.ins().call_indirect(sigref, callee, &[dst, src, len]);
+            b.ins().call_indirect(sigref, callee, &[dst, src, m]);
         }
         let iv = b.use_var(i);
-        let next = b.ins().iadd_imm_s(iv, BLOCK as i64);
+        let next = b.ins().iadd(iv, m);
         b.def_var(i, next);
         b.ins().jump(head, &[]);
         b.switch_to_block(done);
@@ -603,7 +639,30 @@ impl FusedKernel {
             }
         }
         let stream = self.all_f32 && total * 4 >= STREAM_MIN_BYTES;
-        let var = self.variant(&modes, false, stream)?;
+        let per_call = if rows_mode { last } else { total };
+        let vm = if self.all_f32 && per_call >= VM_MIN && crate::blockvm::available() {
+            self.vm_program(&modes)
+        } else {
+            None
+        };
+        let var = if vm.is_some() { None } else { Some(self.variant(&modes, false, stream)?) };
+        // One call of the main kernel: `n` elements at `ip`/`op`.
+        let call = |n: usize, ip: &[usize], op: &[usize], scratch: &mut Vec<f32>| -> i32 {
+            match (&vm, &var) {
+                (Some(p), _) => {
+                    let ins: Vec<*const f32> = ip.iter().map(|&a| a as *const f32).collect();
+                    let outs: Vec<*mut f32> = op.iter().map(|&a| a as *mut f32).collect();
+                    // SAFETY: as for the generated kernel below (float32
+                    // buffers; outputs are fresh tensors).
+                    unsafe { p.run(n, &ins, &outs, stream, scratch) };
+                    0
+                }
+                // SAFETY: every pointer addresses `n` elements (or one,
+                // splatted) inside buffers checked by the caller.
+                (None, Some(v)) => unsafe { (v.f)(n as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) },
+                (None, None) => 1,
+            }
+        };
         let tail_var = if needs_tail { Some(self.variant(&modes, true, false)?) } else { None };
         let pooling = total * self.vals[self.outs[0]].1.size() >= POOL_MIN_BYTES;
         let mut outs: Vec<Tensor> = Vec::with_capacity(self.outs.len());
@@ -644,6 +703,7 @@ impl FusedKernel {
         let run_range_raw = |from: usize, to: usize| -> i32 {
             let mut ip = vec![0usize; in_base.len()];
             let mut op = vec![0usize; out_base.len()];
+            let mut scratch = Vec::new();
             if rows_mode {
                 for r in from..to {
                     for k in 0..in_base.len() {
@@ -652,10 +712,10 @@ impl FusedKernel {
                     for k in 0..out_base.len() {
                         op[k] = out_base[k] + r * last * out_size[k];
                     }
-                    // SAFETY: every pointer addresses `last` elements (or
-                    // one, splatted; a shared row is the whole input)
-                    // inside buffers checked above.
-                    let rc = unsafe { (var.f)(last as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) };
+                    // Every pointer addresses `last` elements (or one,
+                    // splatted; a shared row is the whole input) inside
+                    // buffers checked above.
+                    let rc = call(last, &ip, &op, &mut scratch);
                     if rc != 0 {
                         return rc;
                     }
@@ -668,8 +728,8 @@ impl FusedKernel {
                 for k in 0..out_base.len() {
                     op[k] = out_base[k] + from * out_size[k];
                 }
-                // SAFETY: elements [from, to) of every full buffer exist.
-                unsafe { (var.f)((to - from) as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) }
+                // Elements [from, to) of every full buffer exist.
+                call(to - from, &ip, &op, &mut scratch)
             }
         };
         // Streaming stores are ordered before the thread hands its range back.

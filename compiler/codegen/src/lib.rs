@@ -24,6 +24,7 @@
 //! Every generated memory access stays inside buffers whose sizes the Rust
 //! side checked before the call.
 
+pub mod blockvm;
 pub mod body;
 pub mod cols;
 pub mod elemops;
