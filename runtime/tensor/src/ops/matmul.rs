@@ -64,6 +64,13 @@ fn strided_in_bounds(len: usize, (off, rs, cs): Strides, rows: usize, cols: usiz
     matches!(last, Some(l) if l < len) && isize::try_from(rs.max(cs)).is_ok()
 }
 
+/// True if `a` (`m`×`k`) and `b` (`k`×`n`) are inside their buffers with
+/// the given strides, and the strides and `n` fit the GEMMs' `isize`.
+#[allow(clippy::too_many_arguments)]
+fn operands_fit(a_len: usize, sa: Strides, b_len: usize, sb: Strides, m: usize, k: usize, n: usize) -> bool {
+    strided_in_bounds(a_len, sa, m, k) && strided_in_bounds(b_len, sb, k, n) && isize::try_from(n).is_ok()
+}
+
 /// Element types with a GEMM: `f32`/`f64` through the `gemm` crate
 /// (packed, runtime-selected AVX-512/AVX2+FMA micro-kernels; large
 /// products split across the cores, see [`split_plan`]), integers
@@ -74,6 +81,18 @@ trait GemmScalar: Num {
     #[allow(clippy::too_many_arguments)]
     fn gemm_into(a: &[Self], sa: Strides, b: &[Self], sb: Strides, m: usize, k: usize, n: usize, c: &mut [Self]) {
         gemm_reference(a, sa, b, sb, m, k, n, c)
+    }
+
+    /// Appends `a·b` (`m`×`n`, row-major) to `out`. By default through a
+    /// zeroed block and [`GemmScalar::gemm_into`]; float GEMMs write the
+    /// new elements directly (no zero-fill pass over the output).
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_append(a: &[Self], sa: Strides, b: &[Self], sb: Strides, m: usize, k: usize, n: usize, out: &mut Vec<Self>) {
+        let start = out.len();
+        out.resize(start + m * n, Self::zero());
+        if let Some(c) = out.get_mut(start..) {
+            Self::gemm_into(a, sa, b, sb, m, k, n, c);
+        }
     }
 }
 
@@ -171,6 +190,17 @@ fn spans(total: usize, parts: usize) -> impl Iterator<Item = (usize, usize)> {
 /// (every GEMM blocks `k`).
 const EXACT_MAX_MACS: usize = 1 << 20;
 
+/// The float GEMMs on a raw output pointer.
+trait GemmRaw: Sized {
+    /// `c[0..m*n] = a·b` through the tuned GEMMs, split over the pool.
+    ///
+    /// # Safety
+    /// `operands_fit(..)` holds for `a` and `b`, `c` is valid for writes of
+    /// `m*n` elements, and `m`, `n`, `k` are non-zero.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_raw(a: &[Self], sa: Strides, b: &[Self], sb: Strides, m: usize, k: usize, n: usize, c: *mut Self);
+}
+
 /// Implements [`GemmScalar`] for a float type through `gemm::gemm`, or
 /// `$small` (a `matrixmultiply` routine) below [`EXACT_MAX_MACS`].
 macro_rules! gemm_float {
@@ -180,15 +210,44 @@ macro_rules! gemm_float {
                 if m == 0 || n == 0 || k == 0 {
                     return; // `c` is already the (empty or all-zero) result
                 }
-                let fits = strided_in_bounds(a.len(), sa, m, k)
-                    && strided_in_bounds(b.len(), sb, k, n)
-                    && m.checked_mul(n).is_some_and(|mn| mn <= c.len())
-                    && isize::try_from(n).is_ok();
+                let fits = operands_fit(a.len(), sa, b.len(), sb, m, k, n)
+                    && m.checked_mul(n).is_some_and(|mn| mn <= c.len());
                 if !fits {
                     // Unreachable for kernel-built strides; stay safe anyway.
                     return gemm_reference(a, sa, b, sb, m, k, n, c);
                 }
-                let out = OutPtr(c.as_mut_ptr());
+                // SAFETY: operands checked above; `c` holds `m*n` elements.
+                unsafe { <$t as GemmRaw>::gemm_raw(a, sa, b, sb, m, k, n, c.as_mut_ptr()) }
+            }
+
+            fn gemm_append(a: &[$t], sa: Strides, b: &[$t], sb: Strides, m: usize, k: usize, n: usize, out: &mut Vec<$t>) {
+                let start = out.len();
+                let Some(mn) = m.checked_mul(n) else {
+                    return; // unreachable: the output's size was checked by `alloc_check`
+                };
+                if k == 0 || mn == 0 || !operands_fit(a.len(), sa, b.len(), sb, m, k, n) {
+                    out.resize(start + mn, 0.0);
+                    if let Some(c) = out.get_mut(start..) {
+                        Self::gemm_into(a, sa, b, sb, m, k, n, c);
+                    }
+                    return;
+                }
+                out.reserve(mn);
+                // SAFETY: operands checked above; `reserve` made room for
+                // `mn` elements after `start`. Both GEMMs (beta = 0 /
+                // `read_dst` false) write every element of the `m`×`n` block
+                // without reading it, so all `mn` are initialized before
+                // `set_len`.
+                unsafe {
+                    <$t as GemmRaw>::gemm_raw(a, sa, b, sb, m, k, n, out.as_mut_ptr().add(start));
+                    out.set_len(start + mn);
+                }
+            }
+        }
+
+        impl GemmRaw for $t {
+            unsafe fn gemm_raw(a: &[$t], sa: Strides, b: &[$t], sb: Strides, m: usize, k: usize, n: usize, c: *mut $t) {
+                let out = OutPtr(c);
                 // Rows `i0..i0+rows`, columns `j0..j0+cols` of the product into
                 // the same block of `c`.
                 let block = move |(i0, rows): (usize, usize), (j0, cols): (usize, usize)| {
@@ -265,11 +324,7 @@ gemm_float!(f64, matrixmultiply::dgemm);
 /// Appends `a·b` (`m`×`n`, row-major) to `out`.
 #[allow(clippy::too_many_arguments)]
 fn gemm<T: GemmScalar>(a: &[T], sa: Strides, b: &[T], sb: Strides, m: usize, k: usize, n: usize, out: &mut Vec<T>) {
-    let start = out.len();
-    out.resize(start + m * n, T::zero());
-    if let Some(c) = out.get_mut(start..) {
-        T::gemm_into(a, sa, b, sb, m, k, n, c);
-    }
+    T::gemm_append(a, sa, b, sb, m, k, n, out);
 }
 
 fn matmul_infer(inputs: &[InputInfo], attrs: &Attrs) -> TfResult<Vec<TensorType>> {
@@ -772,6 +827,13 @@ mod tests {
                 gemm_reference(&a, sa, &b, sb, m, k, n, &mut want);
                 let mut got = vec![0f32; m * n];
                 f32::gemm_into(&a, sa, &b, sb, m, k, n, &mut got);
+                // Appending writes every element itself (no zero-fill): the
+                // spare capacity holds NaN garbage from an earlier use.
+                let mut appended = vec![f32::NAN; 3 + m * n];
+                appended.truncate(3);
+                f32::gemm_append(&a, sa, &b, sb, m, k, n, &mut appended);
+                assert_eq!(appended.len(), 3 + m * n);
+                assert!(appended[3..].iter().zip(&got).all(|(x, y)| x.to_bits() == y.to_bits()), "{m}x{k}x{n}: append differs");
                 for (g, w) in got.iter().zip(&want) {
                     assert!((g - w).abs() <= 1e-5 * (k as f32).max(1.0), "{m}x{k}x{n} ta={ta} tb={tb}: {g} vs {w}");
                 }
