@@ -17,14 +17,14 @@
 use crate::body::{data_ptr, data_ptr_mut, padded_eq, OutRef, RedKind};
 use crate::fused::FAST_MATH_MIN;
 use crate::jit::{cl_err, mem, Jit};
-use crate::rows::{buffer, counted_loop, give_back, pick_nan, split, Chain, Mode, RowKernel, Variant};
+use crate::rows::{buffer, counted_loop, pick_nan, split, Chain, Mode, RowKernel, Variant};
 use crate::vmath::{reset_hoisted, NoErr, V};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tfjit_graph::RtValue;
 use tfjit_tensor::ops::reduce::outer_block;
-use tfjit_tensor::{Data, Tensor, TfResult};
+use tfjit_tensor::{Tensor, TfResult};
 
 /// One row segment: `(cols, input pointers, elementwise output pointers,
 /// accumulators)`; folds the segment's reduced values into `cols`
@@ -257,32 +257,7 @@ impl RowKernel {
         if split(segs.len(), threads.min(segs.len()), run) != 0 {
             return None;
         }
-        let red_shape: Vec<usize> = if self.red.keep_dims {
-            per_col.clone()
-        } else {
-            dims.iter().zip(mask).filter(|(_, &m)| !m).map(|(&d, _)| d).collect()
-        };
-        let red_t = match Tensor::new(red_shape, Data::F32(red_out)) {
-            Ok(t) => t,
-            Err(e) => return Some(Err(e)),
-        };
-        let mut res = Vec::with_capacity(self.eb.outs.len());
-        let mut elem_outs = elem_outs.into_iter();
-        for o in &self.eb.outs {
-            let t = match o {
-                OutRef::Elem(_) => {
-                    let t = elem_outs.next()?;
-                    give_back(&self.pool, &t);
-                    match t.reshaped(dims.to_vec()) {
-                        Ok(t) => t,
-                        Err(e) => return Some(Err(e)),
-                    }
-                }
-                OutRef::Reduced => red_t.clone(),
-            };
-            res.push(RtValue::Tensor(t));
-        }
-        Some(Ok(res))
+        self.results(dims, mask, per_col, red_out, elem_outs)
     }
 
     /// The row-segment function: for each column `i < n`, the prologue's

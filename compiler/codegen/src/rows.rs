@@ -435,10 +435,26 @@ impl RowKernel {
         if split(rows, threads, run_rows) != 0 {
             return None;
         }
+        self.results(&dims, &mask, row_shape, red_out, elem_outs)
+    }
+
+    /// The node's outputs once a kernel has run: the reduction's `red_out`
+    /// shaped as TF's result (`kept` — the input shape with reduced axes
+    /// as 1 — under `keep_dims`, else `dims` without the axes of `mask`),
+    /// and the elementwise outputs (returned to the buffer pool for reuse
+    /// once dropped) reshaped to `dims`. `None` if an output is missing.
+    pub(crate) fn results(
+        &self,
+        dims: &[usize],
+        mask: &[bool],
+        kept: Vec<usize>,
+        red_out: Vec<f32>,
+        elem_outs: Vec<Tensor>,
+    ) -> Option<TfResult<Vec<RtValue>>> {
         let red_shape: Vec<usize> = if self.red.keep_dims {
-            row_shape.clone()
+            kept
         } else {
-            dims.iter().zip(&mask).filter(|(_, &m)| !m).map(|(&d, _)| d).collect()
+            dims.iter().zip(mask).filter(|(_, &m)| !m).map(|(&d, _)| d).collect()
         };
         let red_t = match Tensor::new(red_shape, Data::F32(red_out)) {
             Ok(t) => t,
@@ -451,7 +467,7 @@ impl RowKernel {
                 OutRef::Elem(_) => {
                     let t = elem_outs.next()?;
                     give_back(&self.pool, &t);
-                    match t.reshaped(dims.clone()) {
+                    match t.reshaped(dims.to_vec()) {
                         Ok(t) => t,
                         Err(e) => return Some(Err(e)),
                     }

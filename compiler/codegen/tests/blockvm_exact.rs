@@ -5,18 +5,14 @@
 
 mod common;
 use common::*;
-use tfjit_graph::{FuncGraph, GraphBuilder, RtValue};
-use tfjit_tensor::{attrs, DType, Data, Tensor};
+use tfjit_graph::{FuncGraph, GraphBuilder};
+use tfjit_tensor::{attrs, DType, Tensor};
 
 const UNARY: &[&str] = &[
     "Neg", "Abs", "Square", "Sqrt", "Rsqrt", "Reciprocal", "Floor", "Ceil", "Round", "Relu", "Tanh", "Exp",
     "Sigmoid", "Log",
 ];
 const BINARY: &[&str] = &["AddV2", "Sub", "Mul", "RealDiv", "SquaredDifference", "Maximum", "Minimum"];
-
-fn f32s(shape: &[usize], v: Vec<f32>) -> Tensor {
-    Tensor::new(shape.to_vec(), Data::F32(v)).unwrap()
-}
 
 /// Deterministic values over [-12, 12] plus specials.
 fn values(n: usize, seed: u32) -> Vec<f32> {
@@ -55,15 +51,6 @@ fn graph(un: &str, bin: &str, xs: &[usize], ys: &[usize]) -> FuncGraph {
     b.finish(&[r, u]).unwrap()
 }
 
-fn bits(v: &[RtValue]) -> Vec<Vec<u32>> {
-    v.iter()
-        .map(|t| match t.as_tensor().unwrap().data() {
-            Data::F32(p) => p.iter().map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() }).collect(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
-}
-
 fn check(un: &str, bin: &str, xs: &[usize], ys: &[usize]) {
     let g = graph(un, bin, xs, ys);
     let nx: usize = xs.iter().product();
@@ -73,17 +60,8 @@ fn check(un: &str, bin: &str, xs: &[usize], ys: &[usize]) {
     let want = reference(&g, &[x.clone(), y.clone()]).unwrap();
     let c = tfjit_codegen::compile(&tfjit_optimize::optimize(&g).unwrap()).unwrap();
     let got = compiled(&c, &[x, y]).unwrap();
-    let (w, g2) = (bits(&want), bits(&got));
-    for (k, (a, b)) in w.iter().zip(&g2).enumerate() {
-        if let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) {
-            panic!(
-                "{un}/{bin} {xs:?}x{ys:?} output {k} element {i}/{}: reference {:e} compiled {:e}\n{}",
-                a.len(),
-                f32::from_bits(a[i]),
-                f32::from_bits(b[i]),
-                c.report()
-            );
-        }
+    if let Some((k, i, n, a, b)) = first_bit_difference(&want, &got) {
+        panic!("{un}/{bin} {xs:?}x{ys:?} output {k} element {i}/{n}: reference {a:e} compiled {b:e}\n{}", c.report());
     }
 }
 

@@ -9,13 +9,6 @@ use proptest::prelude::*;
 use tfjit_graph::{FuncGraph, GraphBuilder, Output, RtValue, ValueType};
 use tfjit_tensor::{attrs, Attr, DType, Data, StaticShape, Tensor, TensorType};
 
-fn bits(v: &RtValue) -> Vec<u32> {
-    match v.as_tensor().unwrap().data() {
-        Data::F32(p) => p.iter().map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() }).collect(),
-        other => panic!("not f32: {other:?}"),
-    }
-}
-
 /// Compiles `g` (optimized), runs it and the reference executor on
 /// `args`, requires identical bits; returns the compile report.
 fn check(g: &FuncGraph, args: &[Tensor]) -> Result<String, String> {
@@ -31,8 +24,8 @@ fn check(g: &FuncGraph, args: &[Tensor]) -> Result<String, String> {
         if wt.shape() != ot.shape() {
             return Err(format!("output {k}: shapes {:?} vs {:?}", wt.shape(), ot.shape()));
         }
-        if bits(w) != bits(o) {
-            let i = bits(w).iter().zip(bits(o)).position(|(a, b)| *a != b).unwrap_or(0);
+        if f32_bits(w) != f32_bits(o) {
+            let i = f32_bits(w).iter().zip(f32_bits(o)).position(|(a, b)| *a != b).unwrap_or(0);
             return Err(format!("output {k} differs at {i}: {wt:?}\nvs\n{ot:?}\n{}", c.report()));
         }
     }
@@ -95,10 +88,10 @@ fn column_sums_match_tf() {
         let g = b.finish(&[r]).unwrap();
         let args = [golden_input(shape)];
         let rf = reference(&g, &args).unwrap();
-        assert_eq!(bits(&rf[0]), want, "reference kernel, {shape:?} over {ax:?}");
+        assert_eq!(f32_bits(&rf[0]), want, "reference kernel, {shape:?} over {ax:?}");
         let c = tfjit_codegen::compile(&tfjit_optimize::optimize(&g).unwrap()).unwrap();
         let got = compiled(&c, &args).unwrap();
-        assert_eq!(bits(&got[0]), want, "column kernel, {shape:?} over {ax:?}");
+        assert_eq!(f32_bits(&got[0]), want, "column kernel, {shape:?} over {ax:?}");
     }
 }
 
@@ -146,7 +139,7 @@ proptest! {
         let out = k.run(&[RtValue::Tensor(x.clone()), RtValue::Tensor(axes.clone())], &[]);
         let out = out.ok_or_else(|| TestCaseError::fail("kernel declined"))?.map_err(|e| TestCaseError::fail(e.message))?;
         let want = reference(&g, &[x]).unwrap();
-        prop_assert_eq!(bits(&out[0]), bits(&want[0]));
+        prop_assert_eq!(f32_bits(&out[0]), f32_bits(&want[0]));
     }
 
     /// Gradient ops feeding a column reduction, with broadcast factors.

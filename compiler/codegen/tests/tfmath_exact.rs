@@ -6,14 +6,10 @@
 
 mod common;
 use common::*;
-use tfjit_graph::{FuncGraph, GraphBuilder, RtValue};
-use tfjit_tensor::{attrs, DType, Data, Tensor};
+use tfjit_graph::{FuncGraph, GraphBuilder};
+use tfjit_tensor::{attrs, DType, Tensor};
 
 const OPS: &[&str] = &["Tanh", "Exp", "Sigmoid", "Log", "Sin", "Cos"];
-
-fn f32s(shape: &[usize], v: Vec<f32>) -> Tensor {
-    Tensor::new(shape.to_vec(), Data::F32(v)).unwrap()
-}
 
 /// Deterministic values over [-30, 30] plus specials.
 fn values(n: usize) -> Vec<f32> {
@@ -49,16 +45,6 @@ fn graph(op: &str, xs: &[usize], ys: &[usize]) -> FuncGraph {
     b.finish(&[r, t]).unwrap()
 }
 
-fn bits(v: &[RtValue]) -> Vec<Vec<u32>> {
-    v.iter()
-        .map(|t| match t.as_tensor().unwrap().data() {
-            // One NaN pattern: TF's and ours may differ in payload only.
-            Data::F32(p) => p.iter().map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() }).collect(),
-            other => panic!("{other:?}"),
-        })
-        .collect()
-}
-
 fn check(op: &str, xs: &[usize], ys: &[usize]) {
     let g = graph(op, xs, ys);
     let nx: usize = xs.iter().product();
@@ -68,17 +54,8 @@ fn check(op: &str, xs: &[usize], ys: &[usize]) {
     let want = reference(&g, &[x.clone(), y.clone()]).unwrap();
     let c = tfjit_codegen::compile(&tfjit_optimize::optimize(&g).unwrap()).unwrap();
     let got = compiled(&c, &[x, y]).unwrap();
-    let (w, g2) = (bits(&want), bits(&got));
-    for (k, (a, b)) in w.iter().zip(&g2).enumerate() {
-        if let Some(i) = (0..a.len()).find(|&i| a[i] != b[i]) {
-            panic!(
-                "{op} {xs:?}x{ys:?} output {k} element {i}/{}: reference {:e} compiled {:e}\n{}",
-                a.len(),
-                f32::from_bits(a[i]),
-                f32::from_bits(b[i]),
-                c.report()
-            );
-        }
+    if let Some((k, i, n, a, b)) = first_bit_difference(&want, &got) {
+        panic!("{op} {xs:?}x{ys:?} output {k} element {i}/{n}: reference {a:e} compiled {b:e}\n{}", c.report());
     }
 }
 

@@ -62,3 +62,28 @@ pub fn compiled(c: &tfjit_codegen::CompiledFunction, args: &[Tensor]) -> TfResul
     let args: Vec<RtValue> = args.iter().cloned().map(RtValue::Tensor).collect();
     c.run(&args, &mut MemRuntime::default())
 }
+
+/// A float32 tensor of `shape` holding `v`.
+pub fn f32s(shape: &[usize], v: Vec<f32>) -> tfjit_tensor::Tensor {
+    Tensor::new(shape.to_vec(), tfjit_tensor::Data::F32(v)).unwrap()
+}
+
+/// The bits of a float32 result, every NaN as one pattern (results may
+/// differ in NaN payload only).
+pub fn f32_bits(v: &RtValue) -> Vec<u32> {
+    match v.as_tensor().unwrap().data() {
+        tfjit_tensor::Data::F32(p) => p.iter().map(|x| if x.is_nan() { 0x7fc0_0000 } else { x.to_bits() }).collect(),
+        other => panic!("not f32: {other:?}"),
+    }
+}
+
+/// The first element where two runs' float32 outputs differ in their bits:
+/// (output, element, element count, want, got).
+pub fn first_bit_difference(want: &[RtValue], got: &[RtValue]) -> Option<(usize, usize, usize, f32, f32)> {
+    want.iter().zip(got).enumerate().find_map(|(k, (w, g))| {
+        let (a, b) = (f32_bits(w), f32_bits(g));
+        (0..a.len()).find(|&i| a.get(i) != b.get(i)).map(|i| {
+            (k, i, a.len(), f32::from_bits(a[i]), f32::from_bits(b.get(i).copied().unwrap_or(0)))
+        })
+    })
+}
