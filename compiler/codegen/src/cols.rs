@@ -15,7 +15,7 @@
 //! row kernels' (`rows.rs`), with the same fast-math rule.
 
 use crate::body::{data_ptr, data_ptr_mut, padded_eq, OutRef, RedKind};
-use crate::fused::FAST_MATH_MIN;
+use crate::rows::FAST_MATH_MIN;
 use crate::jit::{cl_err, mem, Jit};
 use crate::rows::{buffer, counted_loop, pick_nan, split, Chain, Mode, RowKernel, Variant};
 use crate::vmath::{reset_hoisted, NoErr, V};

@@ -43,10 +43,6 @@ use tfjit_graph::{FuncGraph, Node, RtValue};
 use tfjit_tensor::ops::tfmath;
 use tfjit_tensor::{DType, Tensor, TfResult};
 
-/// Element count from which the row kernels (`rows.rs`) run `Softmax`
-/// natively: their row sums add in another order than the reference
-/// kernel. Elementwise math no longer depends on it (it is exact).
-pub const FAST_MATH_MIN: usize = 1 << 16;
 /// Elements per block of the blocked (math library) kernels.
 const BLOCK: usize = 512;
 /// f32x4 steps per iteration of a blocked kernel's phase loops (fewer

@@ -9,15 +9,13 @@
 //!
 //! Results: `Sum`/`Mean` add in exactly the order of the reference kernel
 //! (Eigen's 8-lane packet order), so they are bit-identical whenever the
-//! elementwise prologue is; below [`FAST_MATH_MIN`] elements transcendentals
-//! call the reference functions and `Max`/`Min` fold sequentially, so small
-//! tensors match the reference bit for bit. Larger ones use polynomial
-//! `exp`/`tanh` (a few ulp). `Softmax` below [`FAST_MATH_MIN`] elements
-//! runs its reference kernel.
+//! elementwise prologue is (float32 math is TF's own, `tfmath`, on every
+//! path); below [`FAST_MATH_MIN`] elements `Max`/`Min` fold sequentially,
+//! as the reference does. `Softmax` below [`FAST_MATH_MIN`] elements runs
+//! its reference kernel.
 
 use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, BodyOp, ElemBody, OutRef, RedKind, Reduction, Src};
 use crate::elemops;
-use crate::fused::FAST_MATH_MIN;
 use crate::jit::{cl_err, mem, Code, Jit};
 use crate::vmath::{mask_f, reset_hoisted, vconst, vemit, vmax_c, NoErr, V};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -27,6 +25,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tfjit_graph::{FuncGraph, RtValue};
 use tfjit_tensor::{DType, Data, Tensor, TfResult};
+
+/// Element count from which the row and column kernels (`cols.rs`) take
+/// their fast variants: `Softmax` natively (below it, its reference kernel)
+/// and `Max`/`Min` folded in vector lanes instead of sequentially (see the
+/// module doc). Elementwise math does not depend on it: it is TF's own on
+/// every path.
+pub const FAST_MATH_MIN: usize = 1 << 16;
 
 /// Element count from which rows are split across threads.
 const PARALLEL_MIN: usize = 1 << 16;

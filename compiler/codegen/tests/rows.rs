@@ -145,7 +145,7 @@ proptest! {
         let g = b.finish(&[s]).unwrap();
         let v = values(rows * len, seed, 8.0);
         // Small tensors: the reference kernel (exact); large: within rounding.
-        let tol = if rows * len >= tfjit_codegen::fused::FAST_MATH_MIN { 2e-5 } else { 0.0 };
+        let tol = if rows * len >= tfjit_codegen::rows::FAST_MATH_MIN { 2e-5 } else { 0.0 };
         check(&g, &[f32s(&[rows, len], v)], tol).map_err(TestCaseError::fail)?;
     }
 }
@@ -164,7 +164,7 @@ fn softmax_absorbed_into_reduction() {
         let r = op1(&mut b, "Sum", "Sum", &[p, a], attrs![("keep_dims", Attr::Bool(false))]);
         let g = b.finish(&[r]).unwrap();
         let x = f32s(&[m, k], (0..m * k).map(|i| ((i % 9973) as f32 * 0.37).sin() * 5.0).collect());
-        let tol = if m * k >= tfjit_codegen::fused::FAST_MATH_MIN { 1e-5 } else { 0.0 };
+        let tol = if m * k >= tfjit_codegen::rows::FAST_MATH_MIN { 1e-5 } else { 0.0 };
         let rep = check(&g, &[x], tol).unwrap();
         assert!(rep.contains("per-row prologue"), "{rep}");
     }
