@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     // valid) programs and deep Python recursion need room before the
     // interpreter's own limits (RecursionError) apply.
     let code = tfjit_autograph::parse::with_large_stack(move || dispatch(cli));
+    tfjit_codegen::profile::report();
     ExitCode::from((code & 0xff) as u8)
 }
 

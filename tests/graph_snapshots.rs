@@ -126,3 +126,14 @@ fn compiled_stage_reports_the_kernels() {
     let text = graph(&["fusion.py", "gelu_chain", "--signature", "float32[None]", "--stage", "compiled"]);
     assert!(text.contains("FusedElementwise"), "{text}");
 }
+
+#[test]
+fn optimizer_hoists_the_loop_invariant_input_projection() {
+    let count = |f: &str, op: &str| {
+        let text = graph(&["fusion.py", f, "--signature", "float32[5,4,3]", "--stage", "optimized"]);
+        text.lines().filter(|l| l.contains(&format!("= {op}("))).count()
+    };
+    // One batched product before the loop, one product left in the body.
+    assert_eq!((count("rnn", "BatchMatMulV2"), count("rnn", "MatMul")), (1, 1));
+    assert_eq!((count("rnn_partial", "BatchMatMulV2"), count("rnn_partial", "MatMul")), (0, 2));
+}

@@ -411,10 +411,14 @@ impl CompiledFunction {
         }
         let mut si = 0;
         while let Some(cs) = self.steps.get(si) {
+            let start = crate::profile::enabled().then(std::time::Instant::now);
             if cs.group >= 2 {
                 let group = self.steps.get(si..si + cs.group as usize).unwrap_or(&[]);
                 self.run_group(group, &mut values)?;
                 si += group.len().max(1);
+                if let Some(t) = start {
+                    crate::profile::record(graph.name(), &graph.node(cs.step.node).name, "group", t.elapsed());
+                }
                 continue;
             }
             si += 1;
@@ -425,6 +429,9 @@ impl CompiledFunction {
             let ins = self.gather(cs, &mut values)?;
             let Some(outs) = self.run_step(cs, ins, rt)? else { continue };
             store(&mut values, cs, node, outs)?;
+            if let Some(t) = start {
+                crate::profile::record(graph.name(), &node.name, node.op.name(), t.elapsed());
+            }
         }
         let mut res = Vec::with_capacity(sl.outs.len());
         for (o, &(slot, take)) in graph.outputs().iter().zip(&sl.outs) {

@@ -20,6 +20,7 @@
 //! - `rows.rs` / `cols.rs`: reductions over trailing axes (row kernels,
 //!   softmax) and over leading axes (column kernels) with their prologues.
 //! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
+//! - `profile.rs`: time per step when `TFJIT_PROFILE` is set.
 //!
 //! Every generated memory access stays inside buffers whose sizes the Rust
 //! side checked before the call.
@@ -36,6 +37,7 @@ pub mod mathlib;
 pub mod native;
 pub mod plan;
 pub mod prepare;
+pub mod profile;
 pub mod report;
 pub mod rows;
 pub mod vmath;

@@ -6,8 +6,11 @@
 //! executor's cached plan) consistent; keeping the graph well typed is the
 //! caller's job.
 
-use crate::graph::FuncGraph;
-use crate::node::{Edge, Node, Output};
+use crate::graph::{Capture, CaptureKind, FuncGraph};
+use crate::node::{Edge, Node, OpRef, Output};
+use crate::value::ValueType;
+use indexmap::IndexMap;
+use tfjit_tensor::{Attr, Attrs};
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 use petgraph::Direction;
@@ -105,6 +108,30 @@ impl FuncGraph {
                 *o = to;
             }
         }
+        self.plan = OnceLock::new();
+        Ok(())
+    }
+
+    /// Adds a capture: a new `Placeholder` of type `ty` standing for
+    /// `kind`, after the existing captures (a symbolic capture becomes the
+    /// graph's last argument). Returns the placeholder's output.
+    pub fn add_capture(&mut self, name_hint: &str, ty: ValueType, kind: CaptureKind) -> TfResult<Output> {
+        let mut attrs = Attrs::new();
+        if let ValueType::Tensor(t) = &ty {
+            attrs.insert("dtype", Attr::Type(t.dtype));
+        }
+        attrs.insert("_user_specified_name", Attr::Str(name_hint.to_string()));
+        let op = OpRef::lookup("Placeholder").ok_or_else(|| internal("no Placeholder op"))?;
+        let node = Node { op, name: self.unused_op_name(name_hint), attrs, funcs: IndexMap::new(), outputs: vec![ty] };
+        let ix = self.add_node(node, &[], None)?;
+        self.captures.push(Capture { placeholder: ix, kind });
+        Ok(self.output(ix, 0))
+    }
+
+    /// Appends `o` to the graph's outputs.
+    pub fn push_output(&mut self, o: Output) -> TfResult<()> {
+        self.check(o)?;
+        self.outputs.push(o);
         self.plan = OnceLock::new();
         Ok(())
     }

@@ -15,6 +15,9 @@
 //!    nodes, elementwise ops feeding a reduction `FusedReduction` nodes;
 //!    each carries its body as a nested graph in `funcs["body"]`.
 //! 4. [`Prune`] again.
+//! 5. [`HoistSlicedProducts`] (`hoist.rs`): a loop body's `MatMul(x[i], w)`
+//!    over the loop counter `i`, with `x` and `w` loop-invariant, becomes a
+//!    slice of one `BatchMatMulV2(x, w)` computed before the loop.
 //!
 //! Nested graphs (`If` branches, `While` cond/body) are optimized first,
 //! recursively ([`Nested`]). Stateful ops, control edges and the creation
@@ -39,6 +42,7 @@
 pub mod cost;
 pub mod fold;
 pub mod fuse;
+pub mod hoist;
 pub mod language;
 pub mod nested;
 pub mod order;
@@ -48,6 +52,7 @@ pub mod saturate;
 pub mod simplify;
 
 pub use fuse::{Fuse, FUSED_ELEMENTWISE, FUSED_REDUCTION};
+pub use hoist::HoistSlicedProducts;
 pub use nested::Nested;
 pub use pass::Pass;
 pub use prune::Prune;
@@ -58,7 +63,7 @@ use tfjit_tensor::TfResult;
 
 /// The default pipeline, nested graphs first.
 pub fn default_pipeline() -> impl Pass {
-    Nested((Prune, Saturate::default(), Fuse::default(), Prune))
+    Nested((Prune, Saturate::default(), Fuse::default(), Prune, HoistSlicedProducts))
 }
 
 /// Optimizes `graph` with the default pipeline; the original is untouched.

@@ -1,5 +1,5 @@
 //! A persistent pool of helper threads for splitting one kernel call (a large
-//! GEMM) across the cores.
+//! GEMM, a large elementwise kernel) across the cores.
 //!
 //! [`run_blocks`] runs `f(0)`, …, `f(n-1)` once each. The calling thread
 //! works on the blocks itself, and helper threads that are awake take blocks
@@ -11,8 +11,12 @@
 //! the work on pool threads that must first be woken (both measured: ~4 ms
 //! tails on a loaded 2-core machine for a ~2 ms product).
 //!
-//! Idle helpers poll for the next job (yielding the core each time) for
-//! [`SPIN`] before they sleep, so the products of one call start at once.
+//! Hand-offs cost no system call while the helpers are awake: idle helpers
+//! poll the job counter ([`spin`]: `pause` loops, a `sched_yield` between
+//! rounds) for [`SPIN`] before they sleep on a condition variable, and the
+//! condition variables are only signalled when someone sleeps on them. A
+//! loop of small products (an RNN step: ~14 µs per product on 2 cores)
+//! spent a third of its time in `futex`/`sched_yield` calls before.
 //!
 //! One job runs at a time: a call made while another is in progress (from a
 //! second thread, or from inside a block) runs all its blocks on the calling
@@ -21,13 +25,14 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 /// The job the helpers may join: a lifetime-erased pointer to the caller's
 /// closure and the shared block counter.
 #[derive(Clone)]
 struct Job {
     /// The caller's closure. Only dereferenced by a helper that registered
-    /// in [`State::active`] while the job was posted (see [`run_blocks`]).
+    /// in [`Pool::active`] while the job was posted (see [`run_blocks`]).
     f: *const (dyn Fn(usize) + Sync + 'static),
     /// The next unclaimed block.
     next: Arc<AtomicUsize>,
@@ -39,43 +44,62 @@ struct Job {
 // posting caller does not return while a helper is registered in `active`).
 unsafe impl Send for Job {}
 
-/// The pool's shared state, behind [`Pool::state`].
+/// The pool's lock-protected state, behind [`Pool::state`].
 struct State {
     /// The posted job, if any.
     job: Option<Job>,
     /// Incremented per posted job, so a helper joins each job once.
     generation: u64,
-    /// Helpers currently inside the posted job.
-    active: usize,
+    /// Helpers asleep on [`Pool::posted`] (only then is it signalled).
+    sleepers: usize,
+    /// Whether the caller sleeps on [`Pool::left`].
+    caller_asleep: bool,
 }
 
 /// The helper threads' shared state.
 struct Pool {
     state: Mutex<State>,
-    /// Signalled when a job is posted.
+    /// Signalled when a job is posted and a helper sleeps.
     posted: Condvar,
-    /// Signalled when the last active helper leaves a job.
+    /// Signalled when the last active helper leaves a job and the caller sleeps.
     left: Condvar,
-    /// A copy of [`State::generation`] that idle helpers poll while they
-    /// spin (see [`SPIN`]).
+    /// A copy of [`State::generation`] that idle helpers poll.
     generation: AtomicU64,
+    /// Helpers currently inside the posted job. Only incremented under the
+    /// lock while a job is posted, so once the caller has closed the job
+    /// (under the lock) it can only fall.
+    active: AtomicUsize,
 }
 
 /// How long a helper polls for the next job before it sleeps on the
-/// condition variable. The products of one call (a forward pass, a training
-/// step) come a few milliseconds apart: a spinning helper starts at once and
-/// keeps its core, where a sleeping one must be woken and is then often
-/// queued on the caller's own (busy) core.
-const SPIN: std::time::Duration = std::time::Duration::from_millis(2);
+/// condition variable, and how long the caller polls for helpers to leave
+/// before it sleeps. The products of one call (a forward pass, a training
+/// step) come microseconds to a few milliseconds apart: a polling helper
+/// starts at once and keeps its core, where a sleeping one must be woken
+/// and is then often queued on the caller's own (busy) core.
+const SPIN: Duration = Duration::from_millis(2);
 
-/// Polls until `pool.generation` differs from `seen` or [`SPIN`] has passed.
-fn spin(pool: &Pool, seen: u64) {
-    let start = std::time::Instant::now();
-    while pool.generation.load(Ordering::Acquire) == seen && start.elapsed() < SPIN {
-        // Yield rather than spin: a helper that shares a core with the
-        // caller (the other core busy with other work) must not take the
-        // caller's time (measured: pure spinning made a product 1.5× slower
-        // than on one thread on a loaded 2-core machine).
+/// `pause` instructions per polling round, between the yields that let a
+/// thread sharing the core (on a loaded machine) run: a few microseconds.
+const PAUSES: usize = 64;
+
+/// Polls `done` with `pause` loops, yielding the core between rounds, until
+/// it holds (true) or [`SPIN`] has passed (false). Pure spinning without the
+/// yields made a product 1.5× slower than on one thread when a helper shared
+/// a core with the caller (a loaded 2-core machine); yielding after every
+/// check cost a system call per check (~1–2 µs of hand-off latency each).
+fn spin(done: impl Fn() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        for _ in 0..PAUSES {
+            if done() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        if start.elapsed() >= SPIN {
+            return done();
+        }
         std::thread::yield_now();
     }
 }
@@ -116,15 +140,18 @@ fn work(next: &AtomicUsize, n: usize, f: &(dyn Fn(usize) + Sync)) {
     }
 }
 
-/// Decrements `active` when a helper leaves a job (also if a block panics,
-/// so the caller is never left waiting).
+/// Leaves a job: decrements `active` (also if a block panics, so the caller
+/// is never left waiting) and wakes a sleeping caller.
 struct Leave<'a>(&'a Pool);
 impl Drop for Leave<'_> {
     fn drop(&mut self) {
-        let mut st = self.0.lock();
-        st.active -= 1;
-        if st.active == 0 {
-            self.0.left.notify_all();
+        if self.0.active.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // Under the lock: a caller that found `active` > 0 and went to
+            // sleep set `caller_asleep` under it first.
+            let st = self.0.lock();
+            if st.caller_asleep {
+                self.0.left.notify_all();
+            }
         }
     }
 }
@@ -133,18 +160,20 @@ impl Drop for Leave<'_> {
 fn helper(pool: &'static Pool) {
     let mut seen = 0u64;
     loop {
-        spin(pool, seen);
+        spin(|| pool.generation.load(Ordering::Acquire) != seen);
         let job = {
             let mut st = pool.lock();
             loop {
                 if st.generation != seen {
                     seen = st.generation;
                     if let Some(job) = st.job.clone() {
-                        st.active += 1;
+                        pool.active.fetch_add(1, Ordering::AcqRel);
                         break job;
                     }
                 }
+                st.sleepers += 1;
                 st = pool.posted.wait(st).unwrap_or_else(|e| e.into_inner());
+                st.sleepers -= 1;
             }
         };
         let _leave = Leave(pool);
@@ -161,10 +190,11 @@ fn pool() -> &'static Pool {
     POOL.get_or_init(|| {
         let cores = threads();
         let pool: &'static Pool = Box::leak(Box::new(Pool {
-            state: Mutex::new(State { job: None, generation: 0, active: 0 }),
+            state: Mutex::new(State { job: None, generation: 0, sleepers: 0, caller_asleep: false }),
             posted: Condvar::new(),
             left: Condvar::new(),
             generation: AtomicU64::new(0),
+            active: AtomicUsize::new(0),
         }));
         for i in 1..cores {
             // A helper that fails to start only means less parallelism.
@@ -185,21 +215,20 @@ pub fn threads() -> usize {
 struct Close<'a>(&'a Pool);
 impl Drop for Close<'_> {
     fn drop(&mut self) {
-        let start = std::time::Instant::now();
-        let mut st = self.0.lock();
-        st.job = None;
+        let pool = self.0;
+        pool.lock().job = None;
         // The helpers still inside are finishing one block each: poll (a
         // sleeping caller must be woken, which on a busy machine can take a
         // scheduler slice), then sleep if that takes unusually long.
-        while st.active > 0 {
-            if start.elapsed() < SPIN {
-                drop(st);
-                std::thread::yield_now();
-                st = self.0.lock();
-            } else {
-                st = self.0.left.wait(st).unwrap_or_else(|e| e.into_inner());
-            }
+        if spin(|| pool.active.load(Ordering::Acquire) == 0) {
+            return;
         }
+        let mut st = pool.lock();
+        while pool.active.load(Ordering::Acquire) > 0 {
+            st.caller_asleep = true;
+            st = pool.left.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st.caller_asleep = false;
     }
 }
 
@@ -213,7 +242,7 @@ pub fn run_blocks(n: usize, f: &(dyn Fn(usize) + Sync)) {
     }
     let pool = pool();
     let next = Arc::new(AtomicUsize::new(0));
-    {
+    let wake = {
         let mut st = pool.lock();
         if st.job.is_some() {
             drop(st);
@@ -228,9 +257,12 @@ pub fn run_blocks(n: usize, f: &(dyn Fn(usize) + Sync)) {
         st.job = Some(Job { f, next: next.clone(), n });
         st.generation = st.generation.wrapping_add(1);
         pool.generation.store(st.generation, Ordering::Release);
-    }
+        st.sleepers > 0
+    };
     let _close = Close(pool);
-    pool.posted.notify_all();
+    if wake {
+        pool.posted.notify_all();
+    }
     work(&next, n, f);
 }
 
