@@ -34,7 +34,11 @@ pub(crate) enum Exec {
     Rows { k: Arc<RowKernel>, pre: Vec<Option<(NodeIndex, Prologue)>> },
     /// A `Softmax`/`LogSoftmax` kernel.
     Softmax(Arc<SoftmaxKernel>),
-    /// A softmax computed inside its only consumer (an `Exec::Rows`).
+    /// A fused kernel with the `MatMul` producing one of its inputs
+    /// computed inside it, block by block (`epilogue.rs`).
+    Epilogue(Arc<crate::epilogue::Epilogue>),
+    /// A softmax computed inside its only consumer (an `Exec::Rows`), or a
+    /// product inside its kernel's `Exec::Epilogue`.
     Absorbed,
     /// `StridedSlice` with its masks parsed at compile time.
     StridedSlice(tfjit_tensor::ops::index::SliceMasks),
@@ -124,6 +128,7 @@ pub(crate) fn compile_arc(graph: Arc<FuncGraph>) -> TfResult<CompiledFunction> {
         steps.push(CStep { step, exec, ins: Vec::new(), out: 0, fed: false, group: 0 });
     }
     absorb_softmax(&graph, &mut steps);
+    absorb_products(&graph, &mut steps);
     let slots = assign_slots(&graph, &mut steps);
     groups::mark(&graph, &mut steps, tfjit_tensor::pool::threads());
     Ok(CompiledFunction { graph, native, native_reject, steps, slots })
@@ -231,6 +236,32 @@ fn absorb_softmax(g: &FuncGraph, steps: &mut [CStep]) {
             }
         }
         steps[si].exec = Exec::Absorbed;
+    }
+}
+
+/// Float32 products whose only consumer is a fused elementwise kernel run
+/// inside that kernel's step, block by block (`epilogue.rs`). The kernel's
+/// step reads the product's operands instead: the left one in the
+/// product's input slot, the right one appended.
+fn absorb_products(g: &FuncGraph, steps: &mut [CStep]) {
+    let pos: std::collections::HashMap<NodeIndex, usize> =
+        steps.iter().enumerate().map(|(i, cs)| (cs.step.node, i)).collect();
+    for si in 0..steps.len() {
+        let Exec::Fused(k) = &steps[si].exec else { continue };
+        let k = k.clone();
+        let fused = steps[si].step.node;
+        let found = steps[si].step.inputs.iter().enumerate().find_map(|(slot, &o)| {
+            let mm = crate::epilogue::absorbable(g, o, fused)?;
+            let mi = *pos.get(&mm)?;
+            (mi < si && matches!(steps[mi].exec, Exec::Ref { .. })).then_some((slot, mm, mi))
+        });
+        let Some((slot, mm, mi)) = found else { continue };
+        let [a, b] = g.op_inputs(mm)[..] else { continue };
+        let cs = &mut steps[si];
+        cs.step.inputs[slot] = a;
+        cs.step.inputs.push(b);
+        cs.exec = Exec::Epilogue(Arc::new(crate::epilogue::Epilogue::new(g, k, slot, mm)));
+        steps[mi].exec = Exec::Absorbed;
     }
 }
 
@@ -479,6 +510,27 @@ impl CompiledFunction {
                 None => run_ref(node, ins, rt)?,
             },
             Exec::Absorbed => return Ok(None),
+            Exec::Epilogue(e) => match e.run(&ins) {
+                Some(r) => r.map_err(|err| at_node(err, &node.name))?,
+                None => {
+                    // The product, then the kernel, as two steps would.
+                    let mut ins = ins;
+                    let mm = graph.node(e.matmul);
+                    let b = ins.pop();
+                    let a = ins.get(e.slot).cloned();
+                    let (Some(a), Some(b)) = (a, b) else {
+                        return Err(at_node(TfError::invalid_argument("MatMul epilogue: missing operands"), &node.name));
+                    };
+                    let p = run_ref(mm, vec![a, b], rt)?;
+                    if let (Some(slot), Some(p)) = (ins.get_mut(e.slot), p.into_iter().next()) {
+                        *slot = p;
+                    }
+                    match e.kernel.run(&ins) {
+                        Some(r) => r.map_err(|err| at_node(err, &node.name))?,
+                        None => run_ref(node, ins, rt)?,
+                    }
+                }
+            },
             Exec::StridedSlice(m) => {
                 let ts: Vec<&Tensor> = ins.iter().filter_map(|v| v.as_tensor()).collect();
                 let r = if ts.len() == ins.len() { tfjit_tensor::ops::index::strided_slice_fast(&ts, *m) } else { None };

@@ -553,12 +553,26 @@ impl FusedKernel {
 
     /// Runs the kernel; `None` when the inputs need the reference path.
     pub fn run(&self, ins: &[RtValue]) -> Option<TfResult<Vec<RtValue>>> {
+        let ts: Vec<&Tensor> = ins.iter().map(|v| v.as_tensor()).collect::<Option<_>>()?;
+        let views: Vec<InView> = ts.iter().map(|t| InView::of(t)).collect();
+        let call = match self.prepare(&views, None)? {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        let rc = call.run_all();
+        call.finish(rc)
+    }
+
+    /// Prepares a call on inputs `ins`: output buffers, layouts and the
+    /// kernel variant (the block VM's for runs of at least [`VM_MIN`]
+    /// elements per kernel call: `seg`, else a row or the whole tensor).
+    /// `None` when the inputs need the reference path.
+    pub(crate) fn prepare(&self, ins: &[InView], seg: Option<usize>) -> Option<TfResult<Call<'_>>> {
         if ins.len() != self.in_types.len() {
             return None;
         }
-        let ts: Vec<&Tensor> = ins.iter().map(|v| v.as_tensor()).collect::<Option<_>>()?;
-        for (t, d) in ts.iter().zip(&self.in_types) {
-            if t.dtype() != *d {
+        for (t, d) in ins.iter().zip(&self.in_types) {
+            if t.dtype != *d {
                 return None;
             }
         }
@@ -566,7 +580,7 @@ impl FusedKernel {
         let mut shapes: Vec<Vec<usize>> = Vec::with_capacity(self.vals.len());
         for (src, _) in &self.vals {
             let s = match *src {
-                Src::Input(k) => ts[k].shape().to_vec(),
+                Src::Input(k) => ins[k].shape.to_vec(),
                 Src::Const(..) => vec![],
                 Src::Op(j) => {
                     let parts: Vec<&[usize]> = self.ops[j].ins.iter().map(|&a| shapes[a].as_slice()).collect();
@@ -597,10 +611,10 @@ impl FusedKernel {
             }
             s
         };
-        let mut layout = Vec::with_capacity(ts.len());
-        for t in &ts {
-            let s = t.shape();
-            let l = if t.num_elements() == 1 {
+        let mut layout = Vec::with_capacity(ins.len());
+        for t in ins {
+            let s = t.shape;
+            let l = if s.iter().product::<usize>() == 1 {
                 L::Scalar
             } else if padded_eq(s, &out_shape) {
                 L::Full
@@ -635,30 +649,13 @@ impl FusedKernel {
             }
         }
         let stream = self.all_f32 && total * 4 >= STREAM_MIN_BYTES;
-        let per_call = if rows_mode { last } else { total };
+        let per_call = seg.unwrap_or(if rows_mode { last } else { total });
         let vm = if self.all_f32 && per_call >= VM_MIN && crate::blockvm::available() {
             self.vm_program(&modes)
         } else {
             None
         };
         let var = if vm.is_some() { None } else { Some(self.variant(&modes, false, stream)?) };
-        // One call of the main kernel: `n` elements at `ip`/`op`.
-        let call = |n: usize, ip: &[usize], op: &[usize], scratch: &mut Vec<f32>| -> i32 {
-            match (&vm, &var) {
-                (Some(p), _) => {
-                    let ins: Vec<*const f32> = ip.iter().map(|&a| a as *const f32).collect();
-                    let outs: Vec<*mut f32> = op.iter().map(|&a| a as *mut f32).collect();
-                    // SAFETY: as for the generated kernel below (float32
-                    // buffers; outputs are fresh tensors).
-                    unsafe { p.run(n, &ins, &outs, stream, scratch) };
-                    0
-                }
-                // SAFETY: every pointer addresses `n` elements (or one,
-                // splatted) inside buffers checked by the caller.
-                (None, Some(v)) => unsafe { (v.f)(n as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) },
-                (None, None) => 1,
-            }
-        };
         let tail_var = if needs_tail { Some(self.variant(&modes, true, false)?) } else { None };
         let pooling = total * self.vals[self.outs[0]].1.size() >= POOL_MIN_BYTES;
         let mut outs: Vec<Tensor> = Vec::with_capacity(self.outs.len());
@@ -666,9 +663,7 @@ impl FusedKernel {
             let d = self.vals[o].1;
             let reused = if pooling {
                 let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-                let hit = pool.iter_mut().position(|t| {
-                    t.dtype() == d && t.num_elements() == total && t.data_mut().is_some()
-                });
+                let hit = pool.iter_mut().position(|t| t.dtype() == d && t.num_elements() == total && t.data_mut().is_some());
                 hit.map(|i| pool.swap_remove(i))
             } else {
                 None
@@ -686,90 +681,210 @@ impl FusedKernel {
         for t in outs.iter_mut() {
             out_base.push(data_ptr_mut(t.data_mut()?) as usize);
         }
-        let in_base: Vec<usize> = ts.iter().map(|t| data_ptr(t.data()) as usize).collect();
-        let in_size: Vec<usize> = ts.iter().map(|t| t.dtype().size()).collect();
-        let out_size: Vec<usize> = self.outs.iter().map(|&o| self.vals[o].1.size()).collect();
-        // Work items: (first element, count); in rows mode, whole rows.
-        let (unit, units) = if rows_mode { (last, total / last.max(1)) } else { (1, total) };
-        let threads = if total >= PARALLEL_MIN {
-            std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
-        } else {
-            1
-        };
-        let run_range_raw = |from: usize, to: usize| -> i32 {
-            let mut ip = vec![0usize; in_base.len()];
-            let mut op = vec![0usize; out_base.len()];
-            let mut scratch = Vec::new();
-            if rows_mode {
-                for r in from..to {
-                    for k in 0..in_base.len() {
-                        ip[k] = in_base[k] + r * layout[k].row_stride(last) * in_size[k];
-                    }
-                    for k in 0..out_base.len() {
-                        op[k] = out_base[k] + r * last * out_size[k];
-                    }
-                    // Every pointer addresses `last` elements (or one,
-                    // splatted; a shared row is the whole input) inside
-                    // buffers checked above.
-                    let rc = call(last, &ip, &op, &mut scratch);
-                    if rc != 0 {
-                        return rc;
-                    }
-                }
+        Some(Ok(Call {
+            kernel: self,
+            layout,
+            modes,
+            in_base: ins.iter().map(|t| t.addr).collect(),
+            in_size: ins.iter().map(|t| t.dtype.size()).collect(),
+            out_size: self.outs.iter().map(|&o| self.vals[o].1.size()).collect(),
+            out_base,
+            outs,
+            out_shape,
+            total,
+            last,
+            rows_mode,
+            stream,
+            pooling,
+            vm,
+            var,
+            tail_var,
+            tail_from,
+        }))
+    }
+
+    /// The fused body (for reports).
+    pub fn body(&self) -> &FuncGraph {
+        &self.body
+    }
+}
+
+/// One input of a kernel call: its shape, element type and the address of
+/// its first element (the caller keeps the buffer alive and unchanged, and
+/// holding `shape`'s element count, for the call).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InView<'a> {
+    pub(crate) shape: &'a [usize],
+    pub(crate) dtype: DType,
+    pub(crate) addr: usize,
+}
+
+impl<'a> InView<'a> {
+    pub(crate) fn of(t: &'a Tensor) -> InView<'a> {
+        InView { shape: t.shape(), dtype: t.dtype(), addr: data_ptr(t.data()) as usize }
+    }
+}
+
+/// A prepared kernel call: its output buffers and how each input is read.
+/// Ranges of it run on any thread ([`Call::run_rect`]); [`Call::finish`]
+/// returns the outputs.
+pub(crate) struct Call<'k> {
+    kernel: &'k FusedKernel,
+    layout: Vec<L>,
+    modes: Vec<Mode>,
+    in_base: Vec<usize>,
+    in_size: Vec<usize>,
+    out_base: Vec<usize>,
+    out_size: Vec<usize>,
+    outs: Vec<Tensor>,
+    out_shape: Vec<usize>,
+    total: usize,
+    /// The length of the last axis: a row.
+    last: usize,
+    rows_mode: bool,
+    stream: bool,
+    pooling: bool,
+    vm: Option<Arc<crate::blockvm::Program>>,
+    var: Option<Arc<Variant>>,
+    tail_var: Option<Arc<Variant>>,
+    tail_from: usize,
+}
+
+impl Call<'_> {
+    /// The output's shape.
+    pub(crate) fn out_shape(&self) -> &[usize] {
+        &self.out_shape
+    }
+
+    /// One call of the main kernel: `n` elements at `ip`/`op`.
+    fn call(&self, n: usize, ip: &[usize], op: &[usize], scratch: &mut Vec<f32>) -> i32 {
+        match (&self.vm, &self.var) {
+            (Some(p), _) => {
+                let ins: Vec<*const f32> = ip.iter().map(|&a| a as *const f32).collect();
+                let outs: Vec<*mut f32> = op.iter().map(|&a| a as *mut f32).collect();
+                // SAFETY: as for the generated kernel below (float32
+                // buffers; outputs are fresh tensors).
+                unsafe { p.run(n, &ins, &outs, self.stream, scratch) };
                 0
-            } else {
-                for k in 0..in_base.len() {
-                    ip[k] = in_base[k] + if layout[k] == L::Full { from * in_size[k] } else { 0 };
-                }
-                for k in 0..out_base.len() {
-                    op[k] = out_base[k] + from * out_size[k];
-                }
-                // Elements [from, to) of every full buffer exist.
-                call(to - from, &ip, &op, &mut scratch)
             }
-        };
-        // Streaming stores are ordered before the thread hands its range back.
-        let run_range = |from: usize, to: usize| -> i32 {
-            let rc = run_range_raw(from, to);
-            if stream {
-                crate::mathlib::store_fence();
+            // SAFETY: every pointer addresses `n` elements (or one,
+            // splatted) inside buffers checked by `prepare`'s caller.
+            (None, Some(v)) => unsafe { (v.f)(n as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) },
+            (None, None) => 1,
+        }
+    }
+
+    /// Runs the elements of rows `rows.0 .. rows.0 + rows.1`, columns
+    /// `cols.0 .. cols.0 + cols.1` of the output seen as rows of its last
+    /// axis (the whole output: rows `(0, total / last)`, columns
+    /// `(0, last)`); nonzero on an element error. Rectangles that do not
+    /// overlap may run concurrently.
+    pub(crate) fn run_rect(&self, rows: (usize, usize), cols: (usize, usize)) -> i32 {
+        let last = self.last.max(1);
+        if cols.1 == 0 || rows.0 + rows.1 > self.total / last || cols.0 + cols.1 > last {
+            return i32::from(cols.1 != 0 && rows.1 != 0);
+        }
+        let mut ip = vec![0usize; self.in_base.len()];
+        let mut op = vec![0usize; self.out_base.len()];
+        let mut scratch = Vec::new();
+        // Whole rows of a kernel without per-row inputs are one range.
+        let (rows, cols) = if !self.rows_mode && cols == (0, last) { ((0, 1), (rows.0 * last, rows.1 * last)) } else { (rows, cols) };
+        for r in rows.0..rows.0 + rows.1 {
+            for (k, &base) in self.in_base.iter().enumerate() {
+                let col = if self.modes[k] == Mode::Contig { cols.0 } else { 0 };
+                ip[k] = base + (r * self.layout[k].row_stride(last) + col) * self.in_size[k];
             }
-            rc
-        };
-        let rc = if threads <= 1 || units < 2 {
-            run_range(0, units)
+            for (k, &base) in self.out_base.iter().enumerate() {
+                op[k] = base + (r * last + cols.0) * self.out_size[k];
+            }
+            // Every pointer addresses `cols.1` elements (or one, splatted;
+            // a shared row is the whole input) inside the buffers.
+            let rc = self.call(cols.1, &ip, &op, &mut scratch);
+            if rc != 0 {
+                return rc;
+            }
+        }
+        if self.stream {
+            // Streaming stores are ordered before the range is handed back.
+            crate::mathlib::store_fence();
+        }
+        0
+    }
+
+    /// Runs the whole output, split across the pool for large tensors.
+    fn run_all(&self) -> i32 {
+        let last = self.last.max(1);
+        let rows = self.total / last;
+        let threads = if self.total >= PARALLEL_MIN { tfjit_tensor::pool::threads() } else { 1 };
+        if threads <= 1 {
+            return self.run_rect((0, rows), (0, last));
+        }
+        // Row blocks when rows are the unit; else element ranges (as one
+        // long row) aligned to 16 elements so SIMD bodies stay whole.
+        let rc = std::sync::atomic::AtomicI32::new(0);
+        if self.rows_mode && rows >= threads {
+            let per = rows.div_ceil(threads);
+            tfjit_tensor::pool::run_blocks(threads, &|t| {
+                let from = (t * per).min(rows);
+                let n = per.min(rows - from);
+                let r = self.run_rect((from, n), (0, last));
+                if r != 0 {
+                    rc.store(r, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        } else if !self.rows_mode {
+            let per = self.total.div_ceil(threads).div_ceil(16) * 16;
+            tfjit_tensor::pool::run_blocks(threads, &|t| {
+                let from = (t * per).min(self.total);
+                let n = per.min(self.total - from);
+                let r = self.run_elems(from, n);
+                if r != 0 {
+                    rc.store(r, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
         } else {
-            let per = units.div_ceil(threads);
-            // Chunks aligned to 16 elements keep SIMD bodies whole.
-            let per = if rows_mode { per } else { per.div_ceil(16) * 16 };
-            let _ = unit;
-            std::thread::scope(|s| {
-                let hs: Vec<_> = (0..threads)
-                    .map(|t| {
-                        let from = (t * per).min(units);
-                        let to = ((t + 1) * per).min(units);
-                        let f = &run_range;
-                        s.spawn(move || if from < to { f(from, to) } else { 0 })
-                    })
-                    .collect();
-                hs.into_iter().map(|h| h.join().unwrap_or(1)).find(|&rc| rc != 0).unwrap_or(0)
-            })
-        };
+            return self.run_rect((0, rows), (0, last));
+        }
+        rc.into_inner()
+    }
+
+    /// Elements `from .. from + n` of a kernel without per-row inputs.
+    fn run_elems(&self, from: usize, n: usize) -> i32 {
+        if n == 0 {
+            return 0;
+        }
+        let ip: Vec<usize> = (0..self.in_base.len())
+            .map(|k| self.in_base[k] + if self.layout[k] == L::Full { from * self.in_size[k] } else { 0 })
+            .collect();
+        let op: Vec<usize> = (0..self.out_base.len()).map(|k| self.out_base[k] + from * self.out_size[k]).collect();
+        // Elements [from, from + n) of every full buffer exist.
+        let rc = self.call(n, &ip, &op, &mut Vec::new());
+        if self.stream {
+            crate::mathlib::store_fence();
+        }
+        rc
+    }
+
+    /// Recomputes TF's scalar tail (if any) and returns the outputs; `None`
+    /// if a range failed (`rc` nonzero): the reference path then gives the
+    /// exact error.
+    pub(crate) fn finish(self, rc: i32) -> Option<TfResult<Vec<RtValue>>> {
+        let (total, tail_from) = (self.total, self.tail_from);
         // The scalar tail, row segment by row segment.
-        let row_len = if rows_mode { last.max(1) } else { total.max(1) };
+        let row_len = if self.rows_mode { self.last.max(1) } else { total.max(1) };
         let mut rc = rc;
-        if let Some(tv) = tail_var.as_ref().filter(|_| rc == 0) {
+        if let Some(tv) = self.tail_var.as_ref().filter(|_| rc == 0) {
             let mut e = tail_from;
             while e < total && rc == 0 {
                 let (r, a) = (e / row_len, e % row_len);
                 let cnt = (row_len - a).min(total - e);
-                let ip: Vec<usize> = (0..in_base.len())
+                let ip: Vec<usize> = (0..self.in_base.len())
                     .map(|k| {
-                        let col = if modes[k] == Mode::Contig { a } else { 0 };
-                        in_base[k] + (r * layout[k].row_stride(row_len) + col) * in_size[k]
+                        let col = if self.modes[k] == Mode::Contig { a } else { 0 };
+                        self.in_base[k] + (r * self.layout[k].row_stride(row_len) + col) * self.in_size[k]
                     })
                     .collect();
-                let op: Vec<usize> = (0..out_base.len()).map(|k| out_base[k] + e * out_size[k]).collect();
+                let op: Vec<usize> = (0..self.out_base.len()).map(|k| self.out_base[k] + e * self.out_size[k]).collect();
                 // SAFETY: elements [e, e + cnt) lie in row `r`, inside every
                 // buffer (as for the row calls above).
                 rc = unsafe { (tv.f)(cnt as i64, ip.as_ptr() as *const *const u8, op.as_ptr() as *const *mut u8) };
@@ -779,26 +894,21 @@ impl FusedKernel {
         if rc != 0 {
             return None;
         }
-        let mut res = Vec::with_capacity(outs.len());
-        for t in outs {
-            if pooling {
-                let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let mut res = Vec::with_capacity(self.outs.len());
+        for t in self.outs {
+            if self.pooling {
+                let mut pool = self.kernel.pool.lock().unwrap_or_else(|e| e.into_inner());
                 if pool.len() >= POOL_MAX {
                     pool.remove(0);
                 }
                 pool.push(t.clone());
             }
             // A fresh identity for the program's tensor (tapes key on it).
-            match t.reshaped(out_shape.clone()) {
+            match t.reshaped(self.out_shape.clone()) {
                 Ok(t) => res.push(RtValue::Tensor(t)),
                 Err(e) => return Some(Err(e)),
             }
         }
         Some(Ok(res))
-    }
-
-    /// The fused body (for reports).
-    pub fn body(&self) -> &FuncGraph {
-        &self.body
     }
 }

@@ -19,6 +19,8 @@
 //!   the reference kernels (transcendentals call the same Rust functions).
 //! - `rows.rs` / `cols.rs`: reductions over trailing axes (row kernels,
 //!   softmax) and over leading axes (column kernels) with their prologues.
+//! - `epilogue.rs`: a `MatMul` computed block by block inside the fused
+//!   kernel that consumes it.
 //! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
 //! - `profile.rs`: time per step when `TFJIT_PROFILE` is set.
 //!
@@ -29,6 +31,7 @@ pub mod blockvm;
 pub mod body;
 pub mod cols;
 pub mod elemops;
+pub(crate) mod epilogue;
 pub mod exec;
 pub mod fused;
 pub mod jit;

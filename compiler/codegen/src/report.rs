@@ -64,8 +64,15 @@ impl CompiledFunction {
                 Exec::StridedSlice(_) => {
                     let _ = writeln!(s, "{pad}  {} = {op}: reference kernel (masks parsed once, contiguous runs copied)", node.name);
                 }
+                Exec::Absorbed if op == "MatMul" => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: computed block by block inside its consumer's kernel", node.name);
+                }
                 Exec::Absorbed => {
                     let _ = writeln!(s, "{pad}  {} = {op}: computed per row inside its consumer", node.name);
+                }
+                Exec::Epilogue(e) => {
+                    let mm = &g.node(e.matmul).name;
+                    let _ = writeln!(s, "{pad}  {} = {op}: native kernel {}, the epilogue of {mm} (per product block, on the thread computing it)", node.name, e.kernel.describe());
                 }
                 Exec::Native(n) => {
                     let _ = writeln!(

@@ -257,3 +257,58 @@ fn shared_row_bias_relu() {
         }
     }
 }
+
+/// A product consumed only by a fused kernel runs as that kernel's epilogue
+/// (block by block, on the pool): the same bits as the product and kernel
+/// run one after the other by the reference executor, for products on one
+/// thread, split by rows (a short left operand) and split by columns (a
+/// bias per column, and a scalar factor, which takes the plain path), with
+/// TF's scalar tail (a size not a multiple of 8) and transposed operands.
+#[test]
+fn matmul_epilogues() {
+    let cases: &[(usize, usize, usize, bool, bool, &str)] = &[
+        (5, 7, 3, false, false, "tanh_bias"),
+        (32, 256, 256, false, false, "tanh_bias"),
+        (33, 256, 255, false, false, "sigmoid_bias"),
+        (256, 512, 512, false, false, "relu_bias"),
+        (512, 256, 384, true, false, "scale"),
+        (96, 300, 200, false, true, "tanh_bias"),
+    ];
+    for &(m, k, n, ta, tb, kind) in cases {
+        let d = DType::Float32;
+        let xs = if ta { [k, m] } else { [m, k] };
+        let ws = if tb { [n, k] } else { [k, n] };
+        let mut b = GraphBuilder::new("dense");
+        let x = b.add_placeholder("x", ty(d, &dims_of(&xs, false)));
+        let w = b.add_placeholder("w", ty(d, &dims_of(&ws, false)));
+        let bias = b.add_placeholder("b", ty(d, &dims_of(&[n], false)));
+        let p = op1(&mut b, "mm", "MatMul", &[x, w], attrs![("transpose_a", Attr::Bool(ta)), ("transpose_b", Attr::Bool(tb))]);
+        let out = match kind {
+            "scale" => {
+                let c = b.add_const("lr", Tensor::scalar_f32(0.01));
+                op1(&mut b, "mul", "Mul", &[c, p], attrs![])
+            }
+            _ => {
+                let a = op1(&mut b, "add", "AddV2", &[p, bias], attrs![]);
+                let act = match kind {
+                    "tanh_bias" => "Tanh",
+                    "sigmoid_bias" => "Sigmoid",
+                    _ => "Relu",
+                };
+                op1(&mut b, "act", act, &[a], attrs![])
+            }
+        };
+        let g = b.finish(&[out]).unwrap();
+        let v = |len: usize, seed: usize| -> Vec<f32> { (0..len).map(|i| ((i * 7919 + seed) % 2003) as f32 / 1001.0 - 1.0).collect() };
+        let args = [f32s(&xs, v(m * k, 3)), f32s(&ws, v(k * n, 11)), f32s(&[n], v(n, 5))];
+        let want = reference(&g, &args).unwrap();
+        let opt = tfjit_optimize::optimize(&g).unwrap();
+        let c = tfjit_codegen::compile(&opt).unwrap();
+        // (Tiny kernels compile to native functions instead.)
+        if kind != "scale" && m * n > 64 {
+            assert!(c.report().contains("the epilogue of mm"), "{m}x{k}x{n}: {}", c.report());
+        }
+        let got = compiled(&c, &args).unwrap();
+        same(&want, &got, 0).unwrap_or_else(|e| panic!("{m}x{k}x{n} ta={ta} tb={tb} {kind}: {e}"));
+    }
+}

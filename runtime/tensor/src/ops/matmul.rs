@@ -239,6 +239,84 @@ trait GemmRaw: Sized {
     /// As for [`GemmRaw::gemm_raw`].
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm_split(a: &[Self], sa: Strides, b: &[Self], sb: Strides, m: usize, k: usize, n: usize, c: *mut Self, split: Split);
+
+    /// Rows `rows.0 .. rows.0 + rows.1`, columns `cols.0 .. cols.0 + cols.1`
+    /// of the `m`×`n` product into the same block of `c` (row stride `n`),
+    /// on this thread. Whether it goes through `matrixmultiply` or `gemm`
+    /// depends on the whole product's size, so every block sums in the
+    /// order the whole product does.
+    ///
+    /// # Safety
+    /// As for [`GemmRaw::gemm_raw`]; the block lies inside the product, and
+    /// no other thread writes it concurrently.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_block(a: &[Self], sa: Strides, b: &[Self], sb: Strides, m: usize, k: usize, n: usize, c: *mut Self, rows: (usize, usize), cols: (usize, usize));
+}
+
+/// The blocks `(rows, cols)` (each a `(start, len)`) `split` divides an
+/// `m`×`n` output into.
+fn split_blocks(m: usize, n: usize, split: Split) -> Vec<((usize, usize), (usize, usize))> {
+    match split {
+        Split::None => vec![((0, m), (0, n))],
+        Split::Cols(p) => spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect(),
+        Split::Rows(p) => spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect(),
+    }
+}
+
+/// A float32 product `a·b` of two matrices (either transposed) computed
+/// block by block into a caller's buffer, each block exactly as `MatMul`
+/// computes it (same GEMM, same order): the compiled executor runs a fused
+/// elementwise epilogue on each block on the thread that computed it,
+/// while the block is still in that core's cache.
+pub struct F32Product<'a> {
+    a: &'a [f32],
+    sa: Strides,
+    b: &'a [f32],
+    sb: Strides,
+    m: usize,
+    k: usize,
+    n: usize,
+}
+
+impl<'a> F32Product<'a> {
+    /// `a·b` (`ta`/`tb`: transposed), or `None` unless both are float32
+    /// matrices with matching inner dimensions and the product is not empty.
+    pub fn new(a: &'a Tensor, b: &'a Tensor, ta: bool, tb: bool) -> Option<F32Product<'a>> {
+        let (Data::F32(av), Data::F32(bv)) = (a.data(), b.data()) else { return None };
+        let (&[a0, a1], &[b0, b1]) = (a.shape(), b.shape()) else { return None };
+        let (m, k) = if ta { (a1, a0) } else { (a0, a1) };
+        let (kb, n) = if tb { (b1, b0) } else { (b0, b1) };
+        let sa = if ta { (0, 1, a1) } else { (0, a1, 1) };
+        let sb = if tb { (0, 1, b1) } else { (0, b1, 1) };
+        let ok = k == kb && m > 0 && n > 0 && k > 0 && operands_fit(av.len(), sa, bv.len(), sb, m, k, n);
+        ok.then_some(F32Product { a: av, sa, b: bv, sb, m, k, n })
+    }
+
+    /// The output's `(rows, columns)`.
+    pub fn dims(&self) -> (usize, usize) {
+        (self.m, self.n)
+    }
+
+    /// The blocks `(rows, cols)` (each a `(start, len)`) `MatMul` divides
+    /// this product into among the pool's threads (one for a small product).
+    pub fn blocks(&self) -> Vec<((usize, usize), (usize, usize))> {
+        split_blocks(self.m, self.n, split_plan(self.m, self.k, self.n))
+    }
+
+    /// Computes one block (from [`F32Product::blocks`]) into `c`, a
+    /// row-major `m`×`n` buffer.
+    ///
+    /// # Safety
+    /// `c` is valid for writes of `m*n` floats, and no other thread writes
+    /// this block of it concurrently.
+    pub unsafe fn run_block(&self, block: ((usize, usize), (usize, usize)), c: *mut f32) {
+        let ((r0, rn), (c0, cn)) = block;
+        if r0.saturating_add(rn) <= self.m && c0.saturating_add(cn) <= self.n && rn > 0 && cn > 0 {
+            // SAFETY: operands checked in `new`, the block lies inside the
+            // product, `c` holds it (caller).
+            unsafe { f32::gemm_block(self.a, self.sa, self.b, self.sb, self.m, self.k, self.n, c, block.0, block.1) }
+        }
+    }
 }
 
 /// Implements [`GemmScalar`] for a float type through `gemm::gemm`, or
@@ -328,72 +406,70 @@ macro_rules! gemm_float {
         impl GemmRaw for $t {
             unsafe fn gemm_split(a: &[$t], sa: Strides, b: &[$t], sb: Strides, m: usize, k: usize, n: usize, c: *mut $t, split: Split) {
                 let out = OutPtr(c);
-                // Rows `i0..i0+rows`, columns `j0..j0+cols` of the product into
-                // the same block of `c`.
-                let block = move |(i0, rows): (usize, usize), (j0, cols): (usize, usize)| {
-                    // SAFETY: every element `gemm` reads is inside `a` (rows
-                    // `i0..i0+rows` ⊆ `0..m`) or `b` (columns `j0..j0+cols` ⊆
-                    // `0..n`): checked above (the offsets of the last row and
-                    // column are in bounds, strides fit in `isize`). It writes
-                    // exactly elements `(i, j)` of this block at `i*n + j` <
-                    // `m*n` ≤ `c.len()`; the blocks of concurrent calls are
-                    // disjoint and `c` stays mutably borrowed until
-                    // `run_blocks` below has joined them. With `read_dst`
-                    // false, `c` is only written, never read.
-                    unsafe {
-                        if m.saturating_mul(k).saturating_mul(n) < EXACT_MAX_MACS {
-                            return $small(
-                                rows,
-                                k,
-                                cols,
-                                1.0,
-                                a.as_ptr().add(sa.0 + i0 * sa.1),
-                                sa.1 as isize,
-                                sa.2 as isize,
-                                b.as_ptr().add(sb.0 + j0 * sb.2),
-                                sb.1 as isize,
-                                sb.2 as isize,
-                                0.0,
-                                out.get().add(i0 * n + j0),
-                                n as isize,
-                                1,
-                            );
-                        }
-                        gemm::gemm(
-                            rows,
-                            cols,
-                            k,
-                            out.get().add(i0 * n + j0),
-                            1,
-                            n as isize,
-                            false,
-                            a.as_ptr().add(sa.0 + i0 * sa.1),
-                            sa.2 as isize,
-                            sa.1 as isize,
-                            b.as_ptr().add(sb.0 + j0 * sb.2),
-                            sb.2 as isize,
-                            sb.1 as isize,
-                            0.0,
-                            1.0,
-                            false,
-                            false,
-                            false,
-                            gemm::Parallelism::None,
-                        )
-                    }
-                };
-                let blocks: Vec<_> = match split {
-                    Split::None => return block((0, m), (0, n)),
-                    Split::Cols(p) => spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect(),
-                    Split::Rows(p) => spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect(),
-                };
+                let blocks = split_blocks(m, n, split);
+                if let [(r, c)] = blocks[..] {
+                    return Self::gemm_block(a, sa, b, sb, m, k, n, out.get(), r, c);
+                }
                 // The calling thread and the pool's helpers take blocks until
                 // none are left (see `crate::pool`).
                 crate::pool::run_blocks(blocks.len(), &|i| {
                     if let Some(&(r, c)) = blocks.get(i) {
-                        block(r, c);
+                        // SAFETY: disjoint blocks of the product (caller's
+                        // contract for `c`).
+                        unsafe { Self::gemm_block(a, sa, b, sb, m, k, n, out.get(), r, c) };
                     }
                 });
+            }
+
+            unsafe fn gemm_block(a: &[$t], sa: Strides, b: &[$t], sb: Strides, m: usize, k: usize, n: usize, c: *mut $t, (i0, rows): (usize, usize), (j0, cols): (usize, usize)) {
+                // SAFETY: every element `gemm` reads is inside `a` (rows
+                // `i0..i0+rows` ⊆ `0..m`) or `b` (columns `j0..j0+cols` ⊆
+                // `0..n`): checked by the caller (the offsets of the last row
+                // and column are in bounds, strides fit in `isize`). It writes
+                // exactly elements `(i, j)` of this block at `i*n + j` < `m*n`,
+                // inside `c`, which no other thread writes concurrently. With
+                // `read_dst` false, `c` is only written, never read.
+                unsafe {
+                    if m.saturating_mul(k).saturating_mul(n) < EXACT_MAX_MACS {
+                        return $small(
+                            rows,
+                            k,
+                            cols,
+                            1.0,
+                            a.as_ptr().add(sa.0 + i0 * sa.1),
+                            sa.1 as isize,
+                            sa.2 as isize,
+                            b.as_ptr().add(sb.0 + j0 * sb.2),
+                            sb.1 as isize,
+                            sb.2 as isize,
+                            0.0,
+                            c.add(i0 * n + j0),
+                            n as isize,
+                            1,
+                        );
+                    }
+                    gemm::gemm(
+                        rows,
+                        cols,
+                        k,
+                        c.add(i0 * n + j0),
+                        1,
+                        n as isize,
+                        false,
+                        a.as_ptr().add(sa.0 + i0 * sa.1),
+                        sa.2 as isize,
+                        sa.1 as isize,
+                        b.as_ptr().add(sb.0 + j0 * sb.2),
+                        sb.2 as isize,
+                        sb.1 as isize,
+                        0.0,
+                        1.0,
+                        false,
+                        false,
+                        false,
+                        gemm::Parallelism::None,
+                    )
+                }
             }
         }
     };
