@@ -184,35 +184,27 @@ pub(crate) fn give_back(pool: &Mutex<Vec<Tensor>>, t: &Tensor) {
 
 pub(crate) fn threads_for(total: usize, units: usize) -> usize {
     if total >= PARALLEL_MIN && units >= 2 {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(8).min(units)
+        tfjit_tensor::pool::threads().min(units)
     } else {
         1
     }
 }
 
-/// Runs `f(from, to)` over `units` split across `threads`; the first
-/// non-zero return code wins.
+/// Runs `f(from, to)` over `units` split into `threads` ranges on the
+/// pool (`tfjit_tensor::pool`); the first range's non-zero return code wins.
 pub(crate) fn split(units: usize, threads: usize, f: impl Fn(usize, usize) -> i32 + Sync) -> i32 {
     if threads <= 1 {
         return f(0, units);
     }
     let per = units.div_ceil(threads);
-    std::thread::scope(|s| {
-        let hs: Vec<_> = (1..threads)
-            .map(|t| {
-                let (from, to) = ((t * per).min(units), ((t + 1) * per).min(units));
-                let f = &f;
-                s.spawn(move || if from < to { f(from, to) } else { 0 })
-            })
-            .collect();
-        let first = f(0, per.min(units));
-        let rest = hs.into_iter().map(|h| h.join().unwrap_or(1)).find(|&rc| rc != 0).unwrap_or(0);
-        if first != 0 {
-            first
-        } else {
-            rest
+    let rcs: Vec<std::sync::atomic::AtomicI32> = (0..threads).map(|_| std::sync::atomic::AtomicI32::new(0)).collect();
+    tfjit_tensor::pool::run_blocks(threads, &|t| {
+        let (from, to) = ((t * per).min(units), ((t + 1) * per).min(units));
+        if from < to {
+            rcs[t].store(f(from, to), std::sync::atomic::Ordering::Relaxed);
         }
-    })
+    });
+    rcs.into_iter().map(|r| r.into_inner()).find(|&rc| rc != 0).unwrap_or(0)
 }
 
 /// The reduced axes as a mask, or `None` if out of range.

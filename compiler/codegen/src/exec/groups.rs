@@ -17,7 +17,7 @@
 //! topological order, any dependency would be a direct edge); and only
 //! products whose estimated work is in [`MIN_MACS`, `MAX_MACS`]: below it
 //! the pool hand-off costs more than it saves, above it the GEMM's own split
-//! (several blocks per core) is efficient and balances better on a busy
+//! (one block per core) is efficient and balances better on a busy
 //! machine than whole products do.
 //!
 //! Results are unchanged: inside a block the GEMM's own `run_blocks` runs

@@ -59,11 +59,7 @@ const PARALLEL_MIN: usize = 1 << 17;
 
 /// `dst[i] = f(dst[i], src[i])`, split across cores for large buffers.
 fn zip_update<T: Copy + Send + Sync>(dst: &mut [T], src: &[T], f: impl Fn(T, T) -> T + Copy + Send + Sync) {
-    let threads = if dst.len() >= PARALLEL_MIN {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
-    } else {
-        1
-    };
+    let threads = if dst.len() >= PARALLEL_MIN { tfjit_tensor::pool::threads() } else { 1 };
     let apply = |d: &mut [T], s: &[T]| {
         for (a, &b) in d.iter_mut().zip(s) {
             *a = f(*a, b);
@@ -74,9 +70,14 @@ fn zip_update<T: Copy + Send + Sync>(dst: &mut [T], src: &[T], f: impl Fn(T, T) 
         return;
     }
     let per = dst.len().div_ceil(threads).div_ceil(16) * 16;
-    std::thread::scope(|sc| {
-        for (d, s) in dst.chunks_mut(per).zip(src.chunks(per)) {
-            sc.spawn(move || apply(d, s));
+    // Each pool block takes its own chunk (disjoint `&mut` slices).
+    let chunks: Vec<std::sync::Mutex<(&mut [T], &[T])>> =
+        dst.chunks_mut(per).zip(src.chunks(per)).map(std::sync::Mutex::new).collect();
+    tfjit_tensor::pool::run_blocks(chunks.len(), &|i| {
+        if let Some(c) = chunks.get(i) {
+            let mut c = c.lock().unwrap_or_else(|e| e.into_inner());
+            let (d, s) = &mut *c;
+            apply(d, s);
         }
     });
 }
