@@ -340,13 +340,8 @@ fn concat_rows(items: &[Tensor]) -> Option<TfResult<Tensor>> {
     };
     macro_rules! cat {
         ($V:ident) => {{
-            let mut v = Vec::with_capacity(n);
-            for t in items {
-                if let Data::$V(x) = t.data() {
-                    v.extend_from_slice(x);
-                }
-            }
-            Data::$V(v)
+            let parts: Vec<&[_]> = items.iter().filter_map(|t| if let Data::$V(x) = t.data() { Some(x.as_slice()) } else { None }).collect();
+            Data::$V(concat_parts(&parts, n))
         }};
     }
     let data = match first.data() {
@@ -357,6 +352,48 @@ fn concat_rows(items: &[Tensor]) -> Option<TfResult<Tensor>> {
         Data::Bool(_) => cat!(Bool),
     };
     Some(Tensor::new(dims, data))
+}
+
+/// Bytes from which [`concat_parts`] copies on all cores (an RNN's stacked
+/// outputs, 3.2 MB: 266 µs on one core).
+const PARALLEL_COPY_BYTES: usize = 1 << 20;
+
+/// `parts` appended in order (`n` elements in all), the copies split over
+/// the pool for large results.
+fn concat_parts<T: Copy + Send + Sync>(parts: &[&[T]], n: usize) -> Vec<T> {
+    let threads = tfjit_tensor::pool::threads();
+    if n.saturating_mul(std::mem::size_of::<T>()) < PARALLEL_COPY_BYTES || threads < 2 || parts.len() < 2 || parts.iter().map(|p| p.len()).sum::<usize>() != n {
+        let mut v = Vec::with_capacity(n);
+        for p in parts {
+            v.extend_from_slice(p);
+        }
+        return v;
+    }
+    let mut v: Vec<T> = Vec::with_capacity(n);
+    // Where each part starts in the result.
+    let starts: Vec<usize> = parts.iter().scan(0, |at, p| {
+        let s = *at;
+        *at += p.len();
+        Some(s)
+    }).collect();
+    struct Dst<T>(*mut T);
+    // SAFETY: blocks below write disjoint ranges of the buffer, and
+    // `run_blocks` returns only after all of them.
+    unsafe impl<T: Send> Sync for Dst<T> {}
+    let dst = Dst(v.as_mut_ptr());
+    let per = parts.len().div_ceil(threads);
+    tfjit_tensor::pool::run_blocks(threads, &|b| {
+        let dst = &dst;
+        for (p, &s) in parts.iter().zip(&starts).skip(b * per).take(per) {
+            // SAFETY: part `p` goes to `s..s + p.len()`, inside the `n`
+            // reserved elements (the parts' lengths sum to `n`), and the
+            // ranges of different parts do not overlap.
+            unsafe { std::ptr::copy_nonoverlapping(p.as_ptr(), dst.0.add(s), p.len()) };
+        }
+    });
+    // SAFETY: every element of `0..n` was written by exactly one part.
+    unsafe { v.set_len(n) };
+    v
 }
 
 fn stacked_type(cx: &InferCtx, lead: Option<usize>) -> TfResult<Vec<ValueType>> {
