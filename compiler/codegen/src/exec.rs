@@ -37,8 +37,12 @@ pub(crate) enum Exec {
     /// A fused kernel with the `MatMul` producing one of its inputs
     /// computed inside it, block by block (`epilogue.rs`).
     Epilogue(Arc<crate::epilogue::Epilogue>),
-    /// A softmax computed inside its only consumer (an `Exec::Rows`), or a
-    /// product inside its kernel's `Exec::Epilogue`.
+    /// An `AssignSub`/`AssignAddVariableOp` whose value the fused kernel
+    /// step `kernel` (absorbed) computes, applied in place (`update.rs`).
+    Update { upd: Arc<crate::update::FusedUpdate>, kernel: NodeIndex },
+    /// A softmax computed inside its only consumer (an `Exec::Rows`), a
+    /// product inside its kernel's `Exec::Epilogue`, or a kernel inside its
+    /// variable update's `Exec::Update`.
     Absorbed,
     /// `StridedSlice` with its masks parsed at compile time.
     StridedSlice(tfjit_tensor::ops::index::SliceMasks),
@@ -129,6 +133,7 @@ pub(crate) fn compile_arc(graph: Arc<FuncGraph>) -> TfResult<CompiledFunction> {
     }
     absorb_softmax(&graph, &mut steps);
     absorb_products(&graph, &mut steps);
+    absorb_updates(&graph, &mut steps);
     let slots = assign_slots(&graph, &mut steps);
     groups::mark(&graph, &mut steps, tfjit_tensor::pool::threads());
     Ok(CompiledFunction { graph, native, native_reject, steps, slots })
@@ -262,6 +267,41 @@ fn absorb_products(g: &FuncGraph, steps: &mut [CStep]) {
         cs.step.inputs.push(b);
         cs.exec = Exec::Epilogue(Arc::new(crate::epilogue::Epilogue::new(g, k, slot, mm)));
         steps[mi].exec = Exec::Absorbed;
+    }
+}
+
+/// A variable update (`AssignSub`/`AssignAddVariableOp`) whose value is
+/// computed by the fused kernel scheduled right before it, read by nothing
+/// else, runs that kernel itself, in place (`update.rs`). Its step reads
+/// the resource, then the kernel's inputs.
+fn absorb_updates(g: &FuncGraph, steps: &mut [CStep]) {
+    for ai in 1..steps.len() {
+        let op = g.node(steps[ai].step.node).op.name();
+        let sub = match op {
+            "AssignSubVariableOp" => true,
+            "AssignAddVariableOp" => false,
+            _ => continue,
+        };
+        let [res, val] = steps[ai].step.inputs[..] else { continue };
+        let fi = ai - 1;
+        let f = &steps[fi];
+        let only_reader = g.consumers(val) == [(steps[ai].step.node, 1)];
+        let one_output = g.node(val.node).outputs.len() == 1;
+        let f32_static = g.value_type(val).as_tensor().is_some_and(|t| t.dtype == DType::Float32 && t.shape.as_known().is_some());
+        if f.step.node != val.node || !only_reader || !one_output || !f32_static || g.outputs().contains(&val) || g.control_outputs().contains(&val.node) {
+            continue;
+        }
+        let source = match &f.exec {
+            Exec::Fused(k) => crate::update::Source::Kernel(k.clone()),
+            Exec::Epilogue(e) => crate::update::Source::Epilogue(e.clone()),
+            _ => continue,
+        };
+        let mut inputs = vec![res];
+        inputs.extend(f.step.inputs.iter().copied());
+        let kernel = f.step.node;
+        steps[fi].exec = Exec::Absorbed;
+        steps[ai].step.inputs = inputs;
+        steps[ai].exec = Exec::Update { upd: Arc::new(crate::update::FusedUpdate { source, sub }), kernel };
     }
 }
 
@@ -514,23 +554,42 @@ impl CompiledFunction {
                 Some(r) => r.map_err(|err| at_node(err, &node.name))?,
                 None => {
                     // The product, then the kernel, as two steps would.
-                    let mut ins = ins;
-                    let mm = graph.node(e.matmul);
-                    let b = ins.pop();
-                    let a = ins.get(e.slot).cloned();
-                    let (Some(a), Some(b)) = (a, b) else {
-                        return Err(at_node(TfError::invalid_argument("MatMul epilogue: missing operands"), &node.name));
-                    };
-                    let p = run_ref(mm, vec![a, b], rt)?;
-                    if let (Some(slot), Some(p)) = (ins.get_mut(e.slot), p.into_iter().next()) {
-                        *slot = p;
-                    }
+                    let ins = self.with_product(e, ins, node, rt)?;
                     match e.kernel.run(&ins) {
                         Some(r) => r.map_err(|err| at_node(err, &node.name))?,
                         None => run_ref(node, ins, rt)?,
                     }
                 }
             },
+            Exec::Update { upd, kernel } => {
+                let k_node = graph.node(*kernel);
+                let mut ins = ins;
+                if let crate::update::Source::Epilogue(e) = &upd.source {
+                    let rest = ins.split_off(1.min(ins.len()));
+                    ins.extend(self.with_product(e, rest, k_node, rt)?);
+                }
+                match upd.run(&ins, rt) {
+                    Some(r) => {
+                        r.map_err(|err| at_node(err, &node.name))?;
+                        Vec::new()
+                    }
+                    None => {
+                        // The kernel, then the update, as two steps would.
+                        let mut ins = ins;
+                        let rest = ins.split_off(1.min(ins.len()));
+                        let k = match &upd.source {
+                            crate::update::Source::Kernel(k) => k,
+                            crate::update::Source::Epilogue(e) => &e.kernel,
+                        };
+                        let val = match k.run(&rest) {
+                            Some(r) => r.map_err(|err| at_node(err, &k_node.name))?,
+                            None => run_ref(k_node, rest, rt)?,
+                        };
+                        ins.extend(val.into_iter().take(1));
+                        run_ref(node, ins, rt)?
+                    }
+                }
+            }
             Exec::StridedSlice(m) => {
                 let ts: Vec<&Tensor> = ins.iter().filter_map(|v| v.as_tensor()).collect();
                 let r = if ts.len() == ins.len() { tfjit_tensor::ops::index::strided_slice_fast(&ts, *m) } else { None };
@@ -604,6 +663,22 @@ impl CompiledFunction {
             }
         };
         Ok(Some(outs))
+    }
+
+    /// An epilogue step's inputs (the product's operands in `e.slot` and
+    /// last) with the product computed in its slot: the kernel's inputs.
+    fn with_product(&self, e: &crate::epilogue::Epilogue, mut ins: Vec<RtValue>, node: &tfjit_graph::Node, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
+        let mm = self.graph.node(e.matmul);
+        let b = ins.pop();
+        let a = ins.get(e.slot).cloned();
+        let (Some(a), Some(b)) = (a, b) else {
+            return Err(at_node(TfError::invalid_argument("MatMul epilogue: missing operands"), &node.name));
+        };
+        let p = run_ref(mm, vec![a, b], rt)?;
+        if let (Some(slot), Some(p)) = (ins.get_mut(e.slot), p.into_iter().next()) {
+            *slot = p;
+        }
+        Ok(ins)
     }
 
     /// Runs a group of independent pure steps (see [`groups`]) at the same

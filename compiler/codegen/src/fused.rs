@@ -774,6 +774,57 @@ impl Call<'_> {
         }
     }
 
+    /// Whether every input is whole or one value (no per-row inputs): the
+    /// output is then one range of elements.
+    pub(crate) fn elementwise_range(&self) -> bool {
+        !self.rows_mode
+    }
+
+    /// Whether [`Call::finish`] recomputes TF's scalar tail.
+    pub(crate) fn has_tail(&self) -> bool {
+        self.tail_var.is_some()
+    }
+
+    /// Whether every value of the body is float32 (no element errors).
+    pub(crate) fn all_f32(&self) -> bool {
+        self.kernel.all_f32
+    }
+
+    /// Output 0 as a tensor of the output's shape (sharing its buffer).
+    pub(crate) fn output_tensor(&self) -> Option<Tensor> {
+        self.outs.first()?.reshaped(self.out_shape.clone()).ok()
+    }
+
+    /// Elements `from .. from + n` of a kernel without per-row inputs,
+    /// written to `outs` (addresses of `n` elements each) instead of the
+    /// call's outputs; nonzero on an element error.
+    pub(crate) fn run_elems_into(&self, from: usize, n: usize, outs: &[usize]) -> i32 {
+        if n == 0 || self.rows_mode || from + n > self.total || outs.len() != self.out_base.len() {
+            return i32::from(n != 0);
+        }
+        let ip: Vec<usize> = (0..self.in_base.len())
+            .map(|k| self.in_base[k] + if self.layout[k] == L::Full { from * self.in_size[k] } else { 0 })
+            .collect();
+        let rc = self.call(n, &ip, outs, &mut Vec::new());
+        if self.stream {
+            crate::mathlib::store_fence();
+        }
+        rc
+    }
+
+    /// Returns the output buffers to the kernel's pool without results.
+    pub(crate) fn recycle(self) {
+        if self.pooling {
+            let mut pool = self.kernel.pool.lock().unwrap_or_else(|e| e.into_inner());
+            for t in self.outs {
+                if pool.len() >= POOL_MAX {
+                    pool.remove(0);
+                }
+                pool.push(t);
+            }
+        }
+    }
+
     /// Runs the elements of rows `rows.0 .. rows.0 + rows.1`, columns
     /// `cols.0 .. cols.0 + cols.1` of the output seen as rows of its last
     /// axis (the whole output: rows `(0, total / last)`, columns

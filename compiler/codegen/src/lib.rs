@@ -21,6 +21,7 @@
 //!   softmax) and over leading axes (column kernels) with their prologues.
 //! - `epilogue.rs`: a `MatMul` computed block by block inside the fused
 //!   kernel that consumes it.
+//! - `update.rs`: `v.assign_sub(k(…))` in place, with the fused kernel `k`.
 //! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
 //! - `profile.rs`: time per step when `TFJIT_PROFILE` is set.
 //!
@@ -43,6 +44,7 @@ pub mod prepare;
 pub mod profile;
 pub mod report;
 pub mod rows;
+pub(crate) mod update;
 pub mod vmath;
 
 pub use exec::{compile, CompiledFunction};

@@ -64,8 +64,15 @@ impl CompiledFunction {
                 Exec::StridedSlice(_) => {
                     let _ = writeln!(s, "{pad}  {} = {op}: reference kernel (masks parsed once, contiguous runs copied)", node.name);
                 }
+                Exec::Update { kernel, .. } => {
+                    let k = &g.node(*kernel).name;
+                    let _ = writeln!(s, "{pad}  {} = {op}: in place, with the values of {k} computed a chunk at a time", node.name);
+                }
+                Exec::Absorbed if op == "FusedElementwise" => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: computed inside the variable update that consumes it", node.name);
+                }
                 Exec::Absorbed if op == "MatMul" => {
-                    let _ = writeln!(s, "{pad}  {} = {op}: computed block by block inside its consumer's kernel", node.name);
+                    let _ = writeln!(s, "{pad}  {} = {op}: computed inside its consumer's step (block by block with its kernel where it can)", node.name);
                 }
                 Exec::Absorbed => {
                     let _ = writeln!(s, "{pad}  {} = {op}: computed per row inside its consumer", node.name);
