@@ -57,6 +57,35 @@ pub fn tail_addr(op: &str) -> Option<*const u8> {
     })
 }
 
+/// TF's packet `sin`/`cos` of `n` float32 values at `x` into `y`, in one
+/// call: how native code computes a small tensor's `Sin`/`Cos` (a loop the
+/// compiler vectorizes, instead of one scalar call per element).
+pub mod sincos_block {
+    /// # Safety
+    /// `x` and `y` address `n` float32 values each (they may not overlap).
+    pub unsafe extern "C" fn sin(x: *const f32, y: *mut f32, n: usize) {
+        // SAFETY: caller's contract.
+        let (x, y) = unsafe { (std::slice::from_raw_parts(x, n), std::slice::from_raw_parts_mut(y, n)) };
+        tfjit_tensor::ops::tfmath::sincos_slice::<true>(x, y);
+    }
+    /// # Safety
+    /// As for [`sin`].
+    pub unsafe extern "C" fn cos(x: *const f32, y: *mut f32, n: usize) {
+        // SAFETY: caller's contract.
+        let (x, y) = unsafe { (std::slice::from_raw_parts(x, n), std::slice::from_raw_parts_mut(y, n)) };
+        tfjit_tensor::ops::tfmath::sincos_slice::<false>(x, y);
+    }
+}
+
+/// The [`sincos_block`] helper for a float32 `op`, if it has one.
+pub fn block_addr(op: &str) -> Option<*const u8> {
+    Some(match op {
+        "Sin" => sincos_block::sin as *const u8,
+        "Cos" => sincos_block::cos as *const u8,
+        _ => return None,
+    })
+}
+
 /// `powf` for f32 and f64.
 pub mod powf {
     use super::*;

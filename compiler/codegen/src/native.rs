@@ -276,13 +276,41 @@ impl Gen<'_, '_> {
         }
         let maps: Vec<Vec<usize>> = ins.iter().map(|v| bcast_map(&out, &v.shape)).collect();
         let mut elems = Vec::with_capacity(n);
-        for k in 0..n {
+        // Float32 Sin/Cos of whole packets: one call for all of them.
+        let packets = tfjit_tensor::ops::tfmath::tail_start(n);
+        if let (Some(addr), [x], true) = (crate::mathfns::block_addr(op), ins, out_dtype == DType::Float32 && packets > 0) {
+            if x.dtype == DType::Float32 {
+                elems.extend(self.block_call(addr, x, &maps[0], packets));
+            }
+        }
+        for k in elems.len()..n {
             let args: Vec<(DType, Value)> = ins.iter().zip(&maps).map(|(v, m)| (v.dtype, v.elems[m[k]])).collect();
             let v = crate::mathfns::emit_elem(self.b, op, &node.attrs, &args, out_dtype, &mut self.errs, k, n)
                 .map_err(|e| e.message)?;
             elems.push(v);
         }
         Ok(Val { dtype: out_dtype, shape: out, elems })
+    }
+
+    /// Elements `0..count` of a unary float32 op computed by the block
+    /// helper at `addr` (`mathfns::sincos_block`): the arguments go through
+    /// a stack slot, one call computes them all.
+    fn block_call(&mut self, addr: *const u8, x: &Val, map: &[usize], count: usize) -> Vec<Value> {
+        use cranelift_codegen::ir::{StackSlotData, StackSlotKind};
+        let bytes = (count * 8) as u32;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4));
+        for (k, &m) in map.iter().take(count).enumerate() {
+            self.b.ins().stack_store(types::I64, x.elems[m], slot, (k * 4) as i32);
+        }
+        let ptr = types::I64;
+        let pin = self.b.ins().stack_addr(ptr, slot, 0);
+        let pout = self.b.ins().stack_addr(ptr, slot, (count * 4) as i32);
+        let n = self.b.ins().iconst(types::I64, count as i64);
+        let sig = crate::jit::helper_sig(self.b, &[ptr, ptr, types::I64], &[]);
+        let sigref = self.b.import_signature(sig);
+        let callee = self.b.ins().iconst(types::I64, addr as i64);
+        self.b.ins().call_indirect(sigref, callee, &[pin, pout, n]);
+        (0..count).map(|k| self.b.ins().stack_load(types::I64, types::F32, slot, ((count + k) * 4) as i32)).collect()
     }
 
     /// `tf.stack`: the inputs (one dtype and shape) interleaved along a new

@@ -305,6 +305,13 @@ fn trig_reduce_huge(xf: f32) -> (f32, i32) {
 /// cosine polynomial by the quadrant. Denormal inputs read as 0.
 #[inline(always)]
 pub fn sincos<const SINE: bool>(x0: f32) -> f32 {
+    sincos_reduced::<SINE, true>(x0)
+}
+
+/// [`sincos`], with the reduction of huge arguments (`HUGE`) or without it
+/// (then only right below the thresholds; see [`sincos_slice`]).
+#[inline(always)]
+fn sincos_reduced<const SINE: bool, const HUGE: bool>(x0: f32) -> f32 {
     let x0 = ftz(x0);
     let ax = x0.abs();
     let y = ax * 0.636_619_746_685_028_076_171_875;
@@ -316,7 +323,7 @@ pub fn sincos<const SINE: bool>(x0: f32) -> f32 {
     x = madd(y, 1.628_650_352_358_818_054_199_218_75e-7, x);
     x = madd(y, 5.564_431_554_416_771_064_097_702_037_543_058_395_385_742_187_5e-11, x);
     let huge = if SINE { 25_966.0 } else { 18_838.0 };
-    if ax >= huge && ax.is_finite() {
+    if HUGE && ax >= huge && ax.is_finite() {
         (x, y_int) = trig_reduce_huge(ax);
     }
     let sign = if SINE { x0.to_bits() ^ ((y_int as u32) << 30) } else { (y_int.wrapping_add(1) as u32) << 30 };
@@ -335,6 +342,21 @@ pub fn sincos<const SINE: bool>(x0: f32) -> f32 {
     s = madd(s, x, x);
     let r = if SINE == even { s } else { c };
     ftz(f32::from_bits(r.to_bits() ^ sign))
+}
+
+/// [`sincos`] of every element of `x` into `y` (as long as the shorter):
+/// the same values, in a loop the compiler vectorizes (arguments beyond the
+/// huge-argument thresholds are redone one by one).
+pub fn sincos_slice<const SINE: bool>(x: &[f32], y: &mut [f32]) {
+    for (o, &a) in y.iter_mut().zip(x) {
+        *o = sincos_reduced::<SINE, false>(a);
+    }
+    let huge = if SINE { 25_966.0 } else { 18_838.0 };
+    for (o, &a) in y.iter_mut().zip(x) {
+        if ftz(a).abs() >= huge {
+            *o = sincos::<SINE>(a);
+        }
+    }
 }
 
 /// TF's float32 `sin` (packet path).
@@ -409,6 +431,20 @@ mod tests {
         assert!(log_tail(-1e-40).is_nan());
         assert_eq!(tail_start(17), 16);
         assert_eq!(tail_start(7), 0);
+    }
+
+    /// The slice form gives the scalar form's bits, also for huge, special
+    /// and denormal arguments.
+    #[test]
+    fn sincos_slice_matches() {
+        let mut xs: Vec<f32> = (0..4000).map(|i| (i as f32 - 2000.0) * 0.0137).collect();
+        xs.extend([0.0, -0.0, 1e-40, -1e-40, 25_965.9, 25_966.0, 18_838.0, 1e30, -3e38, f32::INFINITY, f32::NAN, f32::MAX]);
+        xs.extend((0..200).map(|i| f32::from_bits(0x4700_0000 + i * 7919)));
+        let mut y = vec![0f32; xs.len()];
+        sincos_slice::<true>(&xs, &mut y);
+        assert!(xs.iter().zip(&y).all(|(&a, &b)| sin(a).to_bits() == b.to_bits()));
+        sincos_slice::<false>(&xs, &mut y);
+        assert!(xs.iter().zip(&y).all(|(&a, &b)| cos(a).to_bits() == b.to_bits()));
     }
 
     /// Values TF 2.21 printed (bits), for inputs where libm differs.
