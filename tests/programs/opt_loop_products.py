@@ -79,3 +79,25 @@ def rnn64(xs):
 
 
 print(rnn64(x64).numpy())
+
+
+# A slice x[t] feeding the kernel that follows a product is read in place;
+# an index out of range still fails as the slice does.
+H2 = 32
+xw = det([T, B, H2], 0.23, 0.5)
+U2 = det([H2, H2], 0.41, 0.2)
+
+
+@tf.function
+def steps(xw, n):
+    h = tf.zeros([B, H2])
+    for t in tf.range(n):
+        h = tf.tanh(xw[t] + tf.matmul(h, U2))
+    return h
+
+
+print(steps(xw, tf.constant(T)).numpy()[:, :6])
+try:
+    steps(xw, tf.constant(T + 1))
+except tf.errors.InvalidArgumentError as e:
+    print("InvalidArgumentError, out of bounds:", "out of bounds" in str(e))

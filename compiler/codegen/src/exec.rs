@@ -262,11 +262,35 @@ fn absorb_products(g: &FuncGraph, steps: &mut [CStep]) {
         });
         let Some((slot, mm, mi)) = found else { continue };
         let [a, b] = g.op_inputs(mm)[..] else { continue };
+        steps[mi].exec = Exec::Absorbed;
+        // Slices `x[i]` the kernel reads in place: only when no step
+        // between the slice and the kernel's can fail or has an effect
+        // (arguments, constants, absorbed steps), so the slice's error, if
+        // any, still comes first.
+        let mut slices = Vec::new();
+        for (s, &o) in steps[si].step.inputs.iter().enumerate() {
+            let Some(sn) = (s != slot).then(|| crate::epilogue::sliceable(g, o, fused, s)).flatten() else { continue };
+            let Some(&pi) = pos.get(&sn) else { continue };
+            let quiet_between = steps[pi + 1..si]
+                .iter()
+                .all(|c| matches!(c.exec, Exec::Absorbed) || matches!(g.node(c.step.node).op.name(), "Placeholder" | "Const"));
+            if pi < si && matches!(steps[pi].exec, Exec::StridedSlice(_)) && quiet_between {
+                slices.push((s, sn, pi));
+            }
+        }
         let cs = &mut steps[si];
         cs.step.inputs[slot] = a;
         cs.step.inputs.push(b);
-        cs.exec = Exec::Epilogue(Arc::new(crate::epilogue::Epilogue::new(g, k, slot, mm)));
-        steps[mi].exec = Exec::Absorbed;
+        for &(s, sn, _) in &slices {
+            let ins = g.op_inputs(sn);
+            cs.step.inputs[s] = ins[0];
+            cs.step.inputs.extend_from_slice(&ins[1..]);
+        }
+        let sliced: Vec<(usize, NodeIndex)> = slices.iter().map(|&(s, sn, _)| (s, sn)).collect();
+        cs.exec = Exec::Epilogue(Arc::new(crate::epilogue::Epilogue::new(g, k, slot, mm, sliced)));
+        for &(_, _, pi) in &slices {
+            steps[pi].exec = Exec::Absorbed;
+        }
     }
 }
 
@@ -669,7 +693,20 @@ impl CompiledFunction {
     /// last) with the product computed in its slot: the kernel's inputs.
     fn with_product(&self, e: &crate::epilogue::Epilogue, mut ins: Vec<RtValue>, node: &tfjit_graph::Node, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
         let mm = self.graph.node(e.matmul);
-        let b = ins.pop();
+        let extra = ins.split_off(ins.len().saturating_sub(e.extra_inputs()));
+        // The slices read in place, as their own steps would compute them.
+        for (j, &(s, sn)) in e.slices.iter().enumerate() {
+            let (Some(x), Some(rest)) = (ins.get(s).cloned(), extra.get(1 + 3 * j..4 + 3 * j)) else {
+                return Err(at_node(TfError::invalid_argument("MatMul epilogue: missing slice operands"), &node.name));
+            };
+            let mut sins = vec![x];
+            sins.extend_from_slice(rest);
+            let v = run_ref(self.graph.node(sn), sins, rt)?;
+            if let (Some(slot), Some(v)) = (ins.get_mut(s), v.into_iter().next()) {
+                *slot = v;
+            }
+        }
+        let b = extra.into_iter().next();
         let a = ins.get(e.slot).cloned();
         let (Some(a), Some(b)) = (a, b) else {
             return Err(at_node(TfError::invalid_argument("MatMul epilogue: missing operands"), &node.name));

@@ -71,6 +71,9 @@ impl CompiledFunction {
                 Exec::Absorbed if op == "FusedElementwise" => {
                     let _ = writeln!(s, "{pad}  {} = {op}: computed inside the variable update that consumes it", node.name);
                 }
+                Exec::Absorbed if op == "StridedSlice" => {
+                    let _ = writeln!(s, "{pad}  {} = {op}: read in place by its consumer's kernel", node.name);
+                }
                 Exec::Absorbed if op == "MatMul" => {
                     let _ = writeln!(s, "{pad}  {} = {op}: computed inside its consumer's step (block by block with its kernel where it can)", node.name);
                 }
