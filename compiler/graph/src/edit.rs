@@ -112,6 +112,23 @@ impl FuncGraph {
         Ok(())
     }
 
+    /// Adds an op `op` (by name) named `name_hint` (made unique), with
+    /// `attrs`, output types `outputs` and data inputs `inputs`, right after
+    /// `after` in creation order (at the end if `None`).
+    pub fn add_op(
+        &mut self,
+        op: &str,
+        name_hint: &str,
+        attrs: Attrs,
+        outputs: Vec<ValueType>,
+        inputs: &[Output],
+        after: Option<NodeIndex>,
+    ) -> TfResult<NodeIndex> {
+        let op_ref = OpRef::lookup(op).ok_or_else(|| internal(format!("no op {op}")))?;
+        let node = Node { op: op_ref, name: self.unused_op_name(name_hint), attrs, funcs: IndexMap::new(), outputs };
+        self.add_node(node, inputs, after)
+    }
+
     /// Adds a capture: a new `Placeholder` of type `ty` standing for
     /// `kind`, after the existing captures (a symbolic capture becomes the
     /// graph's last argument). Returns the placeholder's output.
@@ -121,9 +138,7 @@ impl FuncGraph {
             attrs.insert("dtype", Attr::Type(t.dtype));
         }
         attrs.insert("_user_specified_name", Attr::Str(name_hint.to_string()));
-        let op = OpRef::lookup("Placeholder").ok_or_else(|| internal("no Placeholder op"))?;
-        let node = Node { op, name: self.unused_op_name(name_hint), attrs, funcs: IndexMap::new(), outputs: vec![ty] };
-        let ix = self.add_node(node, &[], None)?;
+        let ix = self.add_op("Placeholder", name_hint, attrs, vec![ty], &[], None)?;
         self.captures.push(Capture { placeholder: ix, kind });
         Ok(self.output(ix, 0))
     }

@@ -18,11 +18,10 @@
 use crate::pass::Pass;
 use crate::prune::Prune;
 use crate::saturate::const_value;
-use indexmap::IndexMap;
 use std::sync::Arc;
-use tfjit_graph::{CaptureKind, FuncGraph, Node, NodeIndex, OpRef, Output, ValueType};
+use tfjit_graph::{CaptureKind, FuncGraph, NodeIndex, Output, ValueType};
 use tfjit_tensor::op::AttrsExt;
-use tfjit_tensor::{Attr, Attrs, DType, Tensor, TensorType, TfError, TfResult};
+use tfjit_tensor::{Attr, Attrs, DType, Tensor, TensorType, TfResult};
 
 /// Hoists loop-invariant products of loop-indexed slices out of `While` loops.
 #[derive(Debug, Default, Clone, Copy)]
@@ -204,20 +203,7 @@ fn hoist_from(g: &mut FuncGraph, w: NodeIndex) -> TfResult<bool> {
                 attrs.insert("dtype", Attr::Type(t.dtype()));
                 let ty = ValueType::Tensor(t.tensor_type());
                 attrs.insert("value", Attr::Tensor(t));
-                let op = OpRef::lookup("Const")
-                    .ok_or_else(|| TfError::invalid_argument("no Const op"))?;
-                let name = g.unused_op_name(&format!("{}/hoisted_weights", mm.name));
-                let ix = g.add_node(
-                    Node {
-                        op,
-                        name,
-                        attrs,
-                        funcs: IndexMap::new(),
-                        outputs: vec![ty],
-                    },
-                    &[],
-                    after,
-                )?;
+                let ix = g.add_op("Const", &format!("{}/hoisted_weights", mm.name), attrs, vec![ty], &[], after)?;
                 after = Some(ix);
                 g.output(ix, 0)
             }
@@ -227,20 +213,7 @@ fn hoist_from(g: &mut FuncGraph, w: NodeIndex) -> TfResult<bool> {
         attrs.insert("adj_x", Attr::Bool(mm.attrs.bool_or("transpose_a", false)));
         attrs.insert("adj_y", Attr::Bool(mm.attrs.bool_or("transpose_b", false)));
         let y_ty = ValueType::Tensor(c.ty.clone());
-        let op = OpRef::lookup("BatchMatMulV2")
-            .ok_or_else(|| TfError::invalid_argument("no BatchMatMulV2 op"))?;
-        let name = g.unused_op_name(&format!("{}/hoisted", mm.name));
-        let y = g.add_node(
-            Node {
-                op,
-                name,
-                attrs,
-                funcs: IndexMap::new(),
-                outputs: vec![y_ty.clone()],
-            },
-            &[c.x, wo],
-            after,
-        )?;
+        let y = g.add_op("BatchMatMulV2", &format!("{}/hoisted", mm.name), attrs, vec![y_ty.clone()], &[c.x, wo], after)?;
         after = Some(y);
         let y = g.output(y, 0);
         // The batched product enters the loop as one more loop variable,
@@ -260,20 +233,12 @@ fn hoist_from(g: &mut FuncGraph, w: NodeIndex) -> TfResult<bool> {
             y_ty,
             CaptureKind::Symbolic(y),
         )?;
-        let slice = body.node(c.slice).clone();
         let mut ins = body.op_inputs(c.slice);
         if let Some(first) = ins.first_mut() {
             *first = p;
         }
-        let name = body.unused_op_name(&format!("{}/slice", mm.name));
-        let node = Node {
-            op: slice.op,
-            name,
-            attrs: slice.attrs.clone(),
-            funcs: IndexMap::new(),
-            outputs: mm.outputs.clone(),
-        };
-        let s = body.add_node(node, &ins, Some(c.matmul))?;
+        let attrs = body.node(c.slice).attrs.clone();
+        let s = body.add_op("StridedSlice", &format!("{}/slice", mm.name), attrs, mm.outputs.clone(), &ins, Some(c.matmul))?;
         body.replace_uses(body.output(c.matmul, 0), body.output(s, 0))?;
         body.push_output(p)?;
     }
