@@ -336,6 +336,12 @@ fn sliced_product(
     if x_dims.len() != 3 || x_dims.first().copied() != usize::try_from(n).ok() {
         return None;
     }
+    // TF sums `x[i] · wᵀ` with few rows as dot products, which a batched
+    // product does not (see `tf_dot_lanes`): keep those in the loop.
+    let attrs = &b.g.node(m).attrs;
+    if tfjit_tensor::ops::matmul::tf_dot_lanes(x_dims[1], attrs.bool_or("transpose_a", false), attrs.bool_or("transpose_b", false)) {
+        return None;
+    }
     let w = match b.arg_of(wv) {
         Some(j) if lp.invariant.get(j).copied().unwrap_or(false) => {
             WSource::Outer(*lp.inits.get(j)?)
