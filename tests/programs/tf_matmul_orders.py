@@ -1,6 +1,7 @@
 # float32 matmul results bit for bit as TF prints them: TF sums most small
-# products with one running fused multiply-add per element, but `a @ b^T`
-# with 2..15 rows as dot products of 16 partial sums (a different rounding).
+# products with one running fused multiply-add per element (two runs, over
+# the halves of k, for 384 < k <= 768), but `a @ b^T` with 2..15 rows as
+# dot products of 16 partial sums (a different rounding).
 import tensorflow as tf
 
 
@@ -11,7 +12,7 @@ def det(shape, a, scale):
     return tf.reshape(tf.sin(tf.cast(tf.range(n), tf.float32) * a) * scale, shape)
 
 
-for m, n, k in [(2, 3, 5), (5, 4, 17), (15, 3, 40), (16, 3, 40), (3, 2, 100), (4, 6, 33)]:
+for m, n, k in [(2, 3, 5), (5, 4, 17), (15, 3, 40), (16, 3, 40), (3, 2, 100), (4, 6, 33), (17, 5, 300), (20, 4, 401), (18, 3, 700)]:
     a = det([m, k], 0.37, 1.3)
     b = det([n, k], 0.71, 0.9)
     bt = tf.transpose(b)

@@ -224,14 +224,15 @@ fn spans(total: usize, parts: usize) -> impl Iterator<Item = (usize, usize)> {
     (0..total).step_by(per).map(move |s| (s, per.min(total - s)))
 }
 
-/// Products with fewer multiply-adds than this go through `matrixmultiply`,
-/// whose results are bitwise those of [`gemm_reference`] (one fused
-/// multiply-add per `k` in order, up to its `k` block of 256) — the order the
-/// conformance corpus's small products print TF's values with. `gemm` sums
-/// small products with a transposed right operand (and matrix-vector
-/// products) as dot products in another order; from this size on its
-/// AVX-512 kernels are 1.5–3× faster and the order is no longer TF's anyway
-/// (every GEMM blocks `k`).
+/// Products with fewer multiply-adds than this sum in TF's order: float32
+/// through `small_gemm::sgemm_tf` (one fused multiply-add per `k` in order,
+/// two runs over the halves of `k` from 385 to 768; `matrixmultiply` beyond),
+/// float64 through `matrixmultiply` (one run per `k` block of 256) — the
+/// orders the conformance corpus's small products print TF's values with.
+/// `gemm` sums small products with a transposed right operand (and
+/// matrix-vector products) as dot products in another order; from this size
+/// on its AVX-512 kernels are 1.5–3× faster and the order is no longer TF's
+/// anyway (every GEMM blocks `k`).
 const EXACT_MAX_MACS: usize = 1 << 20;
 
 /// The float GEMMs on a raw output pointer.
@@ -493,7 +494,7 @@ macro_rules! gemm_float {
         }
     };
 }
-gemm_float!(f32, matrixmultiply::sgemm);
+gemm_float!(f32, super::small_gemm::sgemm_tf);
 gemm_float!(f64, matrixmultiply::dgemm);
 
 /// Appends `a·b` (`m`×`n`, row-major) to `out`.

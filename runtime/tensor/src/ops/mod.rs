@@ -16,6 +16,7 @@ pub mod matmul;
 pub mod nn;
 pub mod reduce;
 pub mod shape_ops;
+pub mod small_gemm;
 
 use compare as c;
 use elementwise as e;
