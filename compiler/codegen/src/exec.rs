@@ -271,9 +271,9 @@ fn absorb_products(g: &FuncGraph, steps: &mut [CStep]) {
         for (s, &o) in steps[si].step.inputs.iter().enumerate() {
             let Some(sn) = (s != slot).then(|| crate::epilogue::sliceable(g, o, fused, s)).flatten() else { continue };
             let Some(&pi) = pos.get(&sn) else { continue };
-            let quiet_between = steps[pi + 1..si]
-                .iter()
-                .all(|c| matches!(c.exec, Exec::Absorbed) || matches!(g.node(c.step.node).op.name(), "Placeholder" | "Const"));
+            let quiet_between = steps.get(pi + 1..si).is_some_and(|between| {
+                between.iter().all(|c| matches!(c.exec, Exec::Absorbed) || matches!(g.node(c.step.node).op.name(), "Placeholder" | "Const"))
+            });
             if pi < si && matches!(steps[pi].exec, Exec::StridedSlice(_)) && quiet_between {
                 slices.push((s, sn, pi));
             }
