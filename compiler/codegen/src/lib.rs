@@ -22,6 +22,8 @@
 //! - `epilogue.rs`: a `MatMul` computed block by block inside the fused
 //!   kernel that consumes it.
 //! - `update.rs`: `v.assign_sub(k(…))` in place, with the fused kernel `k`.
+//! - `warm_up.rs`: the optimizer's and the JIT's one-time set-up, on a
+//!   background thread when a program imports `tensorflow`.
 //! - `report.rs`: what was compiled (`tfjit graph --stage compiled`).
 //! - `profile.rs`: time per step when `TFJIT_PROFILE` is set.
 //!
@@ -46,6 +48,7 @@ pub mod report;
 pub mod rows;
 pub(crate) mod update;
 pub mod vmath;
+pub mod warm_up;
 
 pub use exec::{compile, CompiledFunction};
 pub use prepare::{Options, Prepared};

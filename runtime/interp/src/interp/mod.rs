@@ -358,6 +358,7 @@ impl Interp {
                     return Err(Exc::runtime_error("circular import of tensorflow"));
                 }
                 self.tf_loading = true;
+                tfjit_codegen::warm_up::in_background();
                 let r = crate::tf::make_module(self);
                 self.tf_loading = false;
                 r?
