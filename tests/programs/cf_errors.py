@@ -42,3 +42,18 @@ for f, arg in [(one_branch, tf.constant(1.0)), (dtype_change, tf.constant(2)), (
         msg = str(e)
         print("trace error", type(e).__name__, "branch" in msg or "after one iteration" in msg or "return statement" in msg)
 print("done")
+
+
+@tf.function
+def vector_condition(x):
+    while x > 0:
+        x = x - 1.0
+    return x
+
+
+try:
+    vector_condition(tf.constant([3.0, 1.0]))
+except ValueError as e:
+    msg = str(e)
+    # TF shows the condition as a graph tensor: Tensor("while/Greater:0", shape=(2,), dtype=bool)
+    print("trace error vector condition", "expected to be `tf.bool` scalar, got Tensor(" in msg, "shape=(2,), dtype=bool)" in msg)

@@ -60,20 +60,29 @@ fn dict_get(opts: &Value, key: &str) -> Option<Value> {
     }
 }
 
+/// How TF's `_verify_tf_condition` shows the condition (`str()`: a graph
+/// tensor as `Tensor("name:0", shape=(2,), dtype=bool)`).
+fn condition_text(v: &Value) -> String {
+    match v.downcast::<crate::tf::symbolic::SymbolicTensor>() {
+        Some(t) => crate::tf::symbolic::sym_str(&t.s),
+        None => crate::tf::convert::literal_repr(v),
+    }
+}
+
 /// TF's `_verify_tf_condition`: a boolean scalar tensor.
 fn verify_condition(v: &Value, tag: &str) -> PyResult<TV> {
     let t = convert_tv(v, None, Mode::Convert)?;
     if t.dtype() != DType::Bool {
         return Err(Exc::value_error(format!(
             "condition of {tag} expected to be `tf.bool` scalar, got {}; to use as boolean Tensor, use `tf.cast`; to check for None, use `is not None`",
-            crate::tf::convert::literal_repr(v)
+            condition_text(v)
         )));
     }
     match t.shape().dims {
         Some(d) if d.is_empty() => Ok(t),
         Some(d) if d.iter().flatten().product::<usize>() > 1 => Err(Exc::value_error(format!(
             "condition of {tag} expected to be `tf.bool` scalar, got {}; to check for None, use `is not None`",
-            crate::tf::convert::literal_repr(v)
+            condition_text(v)
         ))),
         _ => {
             let s = TV::E(Tensor::vec_i32(vec![]));
