@@ -16,9 +16,9 @@
 
 use crate::body::{data_ptr, data_ptr_mut, padded_eq, OutRef, RedKind};
 use crate::rows::FAST_MATH_MIN;
-use crate::jit::{cl_err, mem, Jit};
-use crate::rows::{buffer, counted_loop, pick_nan, split, Chain, Mode, RowKernel, Variant};
-use crate::vmath::{reset_hoisted, NoErr, V};
+use crate::jit::mem;
+use crate::rows::{buffer, chain_kernel, counted_loop, pick_nan, split, Mode, RowKernel, Variant};
+use crate::vmath::{NoErr, V};
 use cranelift_codegen::ir::{types, InstBuilder, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,7 +29,7 @@ use tfjit_tensor::{Tensor, TfResult};
 /// One row segment: `(cols, input pointers, elementwise output pointers,
 /// accumulators)`; folds the segment's reduced values into `cols`
 /// accumulators.
-type ColFn = unsafe extern "C" fn(i64, *const *const u8, *const *mut u8, *mut f32) -> i32;
+type ColFn = crate::rows::RowFn;
 
 /// Compiled column functions by input modes and fast-math flag.
 pub(crate) type ColCache = Mutex<HashMap<(Vec<Mode>, bool), Arc<Variant<ColFn>>>>;
@@ -264,33 +264,9 @@ impl RowKernel {
     /// value folded into `acc[i]` (`+` for `Sum`/`Mean`, NaN-propagating
     /// max/min otherwise), elementwise outputs stored.
     fn build_col(&self, modes: &[Mode], fast: bool) -> TfResult<Variant<ColFn>> {
-        let eb = &self.eb;
         let kind = self.red.kind;
-        let mut jit = Jit::new()?;
-        let ptr = jit.ptr();
-        reset_hoisted();
-        let id = jit.define("cols", &[types::I64, ptr, ptr, ptr], &[types::I32], |b| {
-            let entry = b.create_block();
-            b.append_block_params_for_function_params(entry);
-            b.switch_to_block(entry);
-            let p = b.block_params(entry).to_vec();
-            let (n, insp, outsp, accp) = (p[0], p[1], p[2], p[3]);
-            let in_ptrs: Vec<Value> =
-                (0..eb.in_types.len()).map(|k| b.ins().load(ptr, mem(), insp, (k * 8) as i32)).collect();
-            let n_elem_outs = eb.outs.iter().filter(|o| matches!(o, OutRef::Elem(_))).count();
-            let out_ptrs: Vec<Value> =
-                (0..n_elem_outs).map(|k| b.ins().load(ptr, mem(), outsp, (k * 8) as i32)).collect();
-            let splat_s: Vec<Option<Value>> = modes
-                .iter()
-                .zip(&in_ptrs)
-                .map(|(m, &p)| (*m == Mode::Splat).then(|| b.ins().load(types::F32, mem(), p, 0)))
-                .collect();
-            let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
-            let cx = Chain { eb, in_ptrs: &in_ptrs, out_ptrs: &out_ptrs, splat_s: &splat_s, splat_v: &splat_v, fast };
+        chain_kernel(&self.eb, modes, fast, "cols", |b, cx, n, accp, i| {
             let mut errs = NoErr(false);
-            let i = b.declare_var(types::I64);
-            let zero = b.ins().iconst(types::I64, 0);
-            b.def_var(i, zero);
             let fold = |b: &mut cranelift_frontend::FunctionBuilder, acc: Value, x: Value, ty: types::Type| match kind {
                 RedKind::Sum | RedKind::Mean => b.ins().fadd(acc, x),
                 RedKind::Max => pick_nan(b, acc, x, true, ty),
@@ -313,16 +289,8 @@ impl RowKernel {
                 let r = fold(b, acc, v, types::F32);
                 b.ins().store(mem(), r, a, 0);
                 Ok(())
-            })?;
-            let ok = b.ins().iconst(types::I32, 0);
-            b.ins().return_(&[ok]);
-            Ok(())
-        })?;
-        let (code, ptrs) = jit.finish(&[id])?;
-        let p = *ptrs.first().ok_or_else(|| cl_err("no kernel"))?;
-        // SAFETY: the function defined above has exactly this signature.
-        let f: ColFn = unsafe { std::mem::transmute(p) };
-        Ok(Variant { _code: code, f })
+            })
+        })
     }
 }
 

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tfjit_graph::graph_ops::RunCtx;
 use tfjit_graph::{CaptureKind, FuncGraph, NodeIndex, OpRef, Output, RtValue, Runtime};
 use tfjit_tensor::op::AttrsExt;
-use tfjit_tensor::{DType, InputInfo, Tensor, TfError, TfResult};
+use tfjit_tensor::{DType, Tensor, TfError, TfResult};
 
 /// How one scheduled op runs.
 pub(crate) enum Exec {
@@ -204,12 +204,16 @@ fn assign_slots(g: &FuncGraph, steps: &mut [CStep]) -> Slots {
     Slots { len, args, fixed, outs }
 }
 
+/// Each scheduled node's step index.
+fn step_positions(steps: &[CStep]) -> std::collections::HashMap<NodeIndex, usize> {
+    steps.iter().enumerate().map(|(i, cs)| (cs.step.node, i)).collect()
+}
+
 /// Softmaxes whose only consumer is a row kernel become its row prologue.
 fn absorb_softmax(g: &FuncGraph, steps: &mut [CStep]) {
     use petgraph::visit::EdgeRef;
     use petgraph::Direction;
-    let pos: std::collections::HashMap<NodeIndex, usize> =
-        steps.iter().enumerate().map(|(i, cs)| (cs.step.node, i)).collect();
+    let pos = step_positions(steps);
     for si in 0..steps.len() {
         let Exec::Softmax(sk) = &steps[si].exec else { continue };
         let sk = sk.clone();
@@ -249,8 +253,7 @@ fn absorb_softmax(g: &FuncGraph, steps: &mut [CStep]) {
 /// step reads the product's operands instead: the left one in the
 /// product's input slot, the right one appended.
 fn absorb_products(g: &FuncGraph, steps: &mut [CStep]) {
-    let pos: std::collections::HashMap<NodeIndex, usize> =
-        steps.iter().enumerate().map(|(i, cs)| (cs.step.node, i)).collect();
+    let pos = step_positions(steps);
     for si in 0..steps.len() {
         let Exec::Fused(k) = &steps[si].exec else { continue };
         let k = k.clone();
@@ -823,7 +826,7 @@ enum ArgIter<'a> {
 /// Graph ops get their inputs by value (list writes then happen in place).
 fn run_ref(node: &tfjit_graph::Node, ins: Vec<RtValue>, rt: &mut dyn Runtime) -> TfResult<Vec<RtValue>> {
     match node.op {
-        OpRef::Tensor(def) => run_tensor(def, node, &ins),
+        OpRef::Tensor(def) => tfjit_graph::execute::run_tensor_op(def, node, &ins),
         OpRef::Graph(def) => {
             let mut cx = RunCtx { node, rt };
             tfjit_graph::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))
@@ -831,27 +834,3 @@ fn run_ref(node: &tfjit_graph::Node, ins: Vec<RtValue>, rt: &mut dyn Runtime) ->
     }
 }
 
-/// Runs a tensor op's reference kernel (no runtime access: such an op may
-/// also run on a pool thread, see [`groups`]).
-fn run_tensor(def: &tfjit_tensor::op::OpDef, node: &tfjit_graph::Node, ins: &[RtValue]) -> TfResult<Vec<RtValue>> {
-    let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
-    for (i, v) in ins.iter().enumerate() {
-        match v {
-            RtValue::Tensor(t) => ts.push(t),
-            other => {
-                return Err(at_node(
-                    TfError::invalid_argument(format!(
-                        "{}: input {i} must be a tensor, got a {}",
-                        def.name,
-                        other.kind_name()
-                    )),
-                    &node.name,
-                ))
-            }
-        }
-    }
-    let infos: Vec<InputInfo> = ts.iter().map(|t| InputInfo::of(t)).collect();
-    (def.infer)(&infos, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-    let outs = (def.kernel)(&ts, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-    Ok(outs.into_iter().map(RtValue::Tensor).collect())
-}

@@ -30,7 +30,7 @@
 
 use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, zeros, ElemBody, OutRef, Src};
 use crate::elemops;
-use crate::jit::{cl_err, cl_type, helper_sig, mem, Code, Jit};
+use crate::jit::{cl_err, cl_type, helper_sig, input_at, mem, Code, Jit};
 use crate::rows::{Layout as L, Mode};
 use cranelift_codegen::ir::{StackSlot, StackSlotData, StackSlotKind};
 use cranelift_frontend::{FunctionBuilder, Variable};
@@ -228,13 +228,7 @@ impl FusedKernel {
                 let mut vals: Vec<Value> = Vec::with_capacity(self.vals.len());
                 for (src, _) in &self.vals {
                     let v = match *src {
-                        Src::Input(k) => match splat_v[k] {
-                            Some(s) => s,
-                            None => {
-                                let a = b.ins().iadd(in_ptrs[k], off);
-                                b.ins().load(V, mem(), a, 0)
-                            }
-                        },
+                        Src::Input(k) => input_at(b, splat_v[k], in_ptrs[k], off, V),
                         Src::Const(f, _) => vconst(b, f as f32),
                         Src::Op(j) => {
                             let op = &self.ops[j];
@@ -274,8 +268,7 @@ impl FusedKernel {
                         Some(s) => s,
                         None => {
                             let off = b.ins().imul_imm_s(iv, d.size() as i64);
-                            let a = b.ins().iadd(in_ptrs[k], off);
-                            b.ins().load(cl_type(*d), mem(), a, 0)
+                            input_at(b, None, in_ptrs[k], off, cl_type(*d))
                         }
                     },
                     Src::Const(f, i) => match d {
@@ -436,13 +429,7 @@ impl FusedKernel {
                 // Inputs, constants and this phase's ops, in order.
                 for v in 0..nv {
                     let val = match self.vals[v].0 {
-                        Src::Input(kk) => match splat_v[kk] {
-                            Some(s) => s,
-                            None => {
-                                let a = b.ins().iadd(in_ptrs[kk], goff);
-                                b.ins().load(V, mem(), a, 0)
-                            }
-                        },
+                        Src::Input(kk) => input_at(b, splat_v[kk], in_ptrs[kk], goff, V),
                         Src::Const(f, _) => vconst(b, f as f32),
                         Src::Op(j) => {
                             let from_slot = if block_of[v].is_some() {
@@ -703,6 +690,16 @@ impl FusedKernel {
         }))
     }
 
+    /// Keeps output buffer `t` for a later call (its buffer is reused once
+    /// nothing else holds it), dropping the oldest beyond [`POOL_MAX`].
+    fn give_back(&self, t: Tensor) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() >= POOL_MAX {
+            pool.remove(0);
+        }
+        pool.push(t);
+    }
+
     /// The fused body (for reports).
     pub fn body(&self) -> &FuncGraph {
         &self.body
@@ -815,13 +812,7 @@ impl Call<'_> {
     /// Returns the output buffers to the kernel's pool without results.
     pub(crate) fn recycle(self) {
         if self.pooling {
-            let mut pool = self.kernel.pool.lock().unwrap_or_else(|e| e.into_inner());
-            for t in self.outs {
-                if pool.len() >= POOL_MAX {
-                    pool.remove(0);
-                }
-                pool.push(t);
-            }
+            self.outs.into_iter().for_each(|t| self.kernel.give_back(t));
         }
     }
 
@@ -899,21 +890,11 @@ impl Call<'_> {
         rc.into_inner()
     }
 
-    /// Elements `from .. from + n` of a kernel without per-row inputs.
+    /// Elements `from .. from + n` of a kernel without per-row inputs, into
+    /// the call's outputs.
     fn run_elems(&self, from: usize, n: usize) -> i32 {
-        if n == 0 {
-            return 0;
-        }
-        let ip: Vec<usize> = (0..self.in_base.len())
-            .map(|k| self.in_base[k] + if self.layout[k] == L::Full { from * self.in_size[k] } else { 0 })
-            .collect();
         let op: Vec<usize> = (0..self.out_base.len()).map(|k| self.out_base[k] + from * self.out_size[k]).collect();
-        // Elements [from, from + n) of every full buffer exist.
-        let rc = self.call(n, &ip, &op, &mut Vec::new());
-        if self.stream {
-            crate::mathlib::store_fence();
-        }
-        rc
+        self.run_elems_into(from, n, &op)
     }
 
     /// Recomputes TF's scalar tail (if any) and returns the outputs; `None`
@@ -948,11 +929,7 @@ impl Call<'_> {
         let mut res = Vec::with_capacity(self.outs.len());
         for t in self.outs {
             if self.pooling {
-                let mut pool = self.kernel.pool.lock().unwrap_or_else(|e| e.into_inner());
-                if pool.len() >= POOL_MAX {
-                    pool.remove(0);
-                }
-                pool.push(t.clone());
+                self.kernel.give_back(t.clone());
             }
             // A fresh identity for the program's tensor (tapes key on it).
             match t.reshaped(self.out_shape.clone()) {

@@ -1,7 +1,7 @@
 //! A Cranelift JIT module holding the machine code of one compiled
 //! function or kernel, and the helpers every code generator here shares.
 
-use cranelift_codegen::ir::{types, AbiParam, Endianness, MemFlagsData, Signature, Type};
+use cranelift_codegen::ir::{types, AbiParam, Endianness, InstBuilder, MemFlagsData, Signature, Type, Value};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
@@ -121,6 +121,18 @@ impl Jit {
         self.module.finalize_definitions().map_err(cl_err)?;
         let ptrs = ids.iter().map(|&id| self.module.get_finalized_function(id)).collect();
         Ok((Arc::new(Code { module: Some(self.module) }), ptrs))
+    }
+}
+
+/// An input's value in generated code: its splatted value when it has one,
+/// else a load of type `ty` from its pointer `ptr` plus byte offset `off`.
+pub fn input_at(b: &mut FunctionBuilder, splat: Option<Value>, ptr: Value, off: Value, ty: Type) -> Value {
+    match splat {
+        Some(s) => s,
+        None => {
+            let a = b.ins().iadd(ptr, off);
+            b.ins().load(ty, mem(), a, 0)
+        }
     }
 }
 

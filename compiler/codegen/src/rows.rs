@@ -16,7 +16,7 @@
 
 use crate::body::{broadcast, data_ptr, data_ptr_mut, padded_eq, BodyOp, ElemBody, OutRef, RedKind, Reduction, Src};
 use crate::elemops;
-use crate::jit::{cl_err, mem, Code, Jit};
+use crate::jit::{cl_err, input_at, mem, Code, Jit};
 use crate::vmath::{mask_f, reset_hoisted, vconst, vemit, vmax_c, NoErr, V};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, InstBuilder, StackSlotData, StackSlotKind, Value};
@@ -40,7 +40,7 @@ const POOL_MIN_BYTES: usize = 1 << 20;
 const POOL_MAX: usize = 4;
 
 /// One row: `(len, input pointers, elementwise output pointers, reduced out)`.
-type RowFn = unsafe extern "C" fn(i64, *const *const u8, *const *mut u8, *mut f32) -> i32;
+pub(crate) type RowFn = unsafe extern "C" fn(i64, *const *const u8, *const *mut u8, *mut f32) -> i32;
 /// One softmax row: `(len, in, out)`.
 type SoftmaxFn = unsafe extern "C" fn(i64, *const f32, *mut f32) -> i32;
 
@@ -477,54 +477,72 @@ impl RowKernel {
     }
 
     fn build(&self, modes: &[Mode], fast: bool) -> TfResult<Variant<RowFn>> {
-        let eb = &self.eb;
-        let mut jit = Jit::new()?;
-        let ptr = jit.ptr();
-        reset_hoisted();
-        let id = jit.define("rows", &[types::I64, ptr, ptr, ptr], &[types::I32], |b| {
-            let entry = b.create_block();
-            b.append_block_params_for_function_params(entry);
-            b.switch_to_block(entry);
-            let p = b.block_params(entry).to_vec();
-            let (n, insp, outsp, redp) = (p[0], p[1], p[2], p[3]);
-            let in_ptrs: Vec<Value> =
-                (0..eb.in_types.len()).map(|k| b.ins().load(ptr, mem(), insp, (k * 8) as i32)).collect();
-            let n_elem_outs = eb.outs.iter().filter(|o| matches!(o, OutRef::Elem(_))).count();
-            let out_ptrs: Vec<Value> = (0..n_elem_outs).map(|k| b.ins().load(ptr, mem(), outsp, (k * 8) as i32)).collect();
-            let splat_s: Vec<Option<Value>> = modes
-                .iter()
-                .zip(&in_ptrs)
-                .map(|(m, &p)| (*m == Mode::Splat).then(|| b.ins().load(types::F32, mem(), p, 0)))
-                .collect();
-            let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
-            let cx = Chain { eb, in_ptrs: &in_ptrs, out_ptrs: &out_ptrs, splat_s: &splat_s, splat_v: &splat_v, fast };
+        let kind = self.red.kind;
+        chain_kernel(&self.eb, modes, fast, "rows", |b, cx, n, redp, i| {
             let mut errs = NoErr(false);
-            let i = b.declare_var(types::I64);
-            let zero = b.ins().iconst(types::I64, 0);
-            b.def_var(i, zero);
-            let result = match self.red.kind {
+            let result = match kind {
                 RedKind::Sum | RedKind::Mean => {
                     let r = cx.eigen_sum(b, i, n, &mut errs)?;
-                    if self.red.kind == RedKind::Mean {
+                    if kind == RedKind::Mean {
                         let nf = b.ins().fcvt_from_sint(types::F32, n);
                         b.ins().fdiv(r, nf)
                     } else {
                         r
                     }
                 }
-                RedKind::Max | RedKind::Min => cx.extremum(b, i, n, self.red.kind == RedKind::Max, &mut errs)?,
+                RedKind::Max | RedKind::Min => cx.extremum(b, i, n, kind == RedKind::Max, &mut errs)?,
             };
             b.ins().store(mem(), result, redp, 0);
-            let ok = b.ins().iconst(types::I32, 0);
-            b.ins().return_(&[ok]);
             Ok(())
-        })?;
-        let (code, ptrs) = jit.finish(&[id])?;
-        let p = *ptrs.first().ok_or_else(|| cl_err("no kernel"))?;
-        // SAFETY: the function defined above has exactly this signature.
-        let f: RowFn = unsafe { std::mem::transmute(p) };
-        Ok(Variant { _code: code, f })
+        })
     }
+}
+
+/// Compiles a row or column kernel named `name` over the fused body `eb`
+/// (signature [`RowFn`]: element count, input pointers, elementwise output
+/// pointers, the reduction's result or accumulators; returns 0): loads the
+/// pointers and the splatted inputs, builds the [`Chain`] over them, and
+/// lets `body` emit the loop from the count, the fourth parameter and a
+/// counter variable set to 0.
+pub(crate) fn chain_kernel(
+    eb: &ElemBody,
+    modes: &[Mode],
+    fast: bool,
+    name: &str,
+    body: impl FnOnce(&mut FunctionBuilder, &Chain, Value, Value, Variable) -> TfResult<()>,
+) -> TfResult<Variant<RowFn>> {
+    let mut jit = Jit::new()?;
+    let ptr = jit.ptr();
+    reset_hoisted();
+    let id = jit.define(name, &[types::I64, ptr, ptr, ptr], &[types::I32], |b| {
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let p = b.block_params(entry).to_vec();
+        let (n, insp, outsp, last) = (p[0], p[1], p[2], p[3]);
+        let in_ptrs: Vec<Value> = (0..eb.in_types.len()).map(|k| b.ins().load(ptr, mem(), insp, (k * 8) as i32)).collect();
+        let n_elem_outs = eb.outs.iter().filter(|o| matches!(o, OutRef::Elem(_))).count();
+        let out_ptrs: Vec<Value> = (0..n_elem_outs).map(|k| b.ins().load(ptr, mem(), outsp, (k * 8) as i32)).collect();
+        let splat_s: Vec<Option<Value>> = modes
+            .iter()
+            .zip(&in_ptrs)
+            .map(|(m, &p)| (*m == Mode::Splat).then(|| b.ins().load(types::F32, mem(), p, 0)))
+            .collect();
+        let splat_v: Vec<Option<Value>> = splat_s.iter().map(|s| s.map(|s| b.ins().splat(V, s))).collect();
+        let cx = Chain { eb, in_ptrs: &in_ptrs, out_ptrs: &out_ptrs, splat_s: &splat_s, splat_v: &splat_v, fast };
+        let i = b.declare_var(types::I64);
+        let zero = b.ins().iconst(types::I64, 0);
+        b.def_var(i, zero);
+        body(b, &cx, n, last, i)?;
+        let ok = b.ins().iconst(types::I32, 0);
+        b.ins().return_(&[ok]);
+        Ok(())
+    })?;
+    let (code, ptrs) = jit.finish(&[id])?;
+    let p = *ptrs.first().ok_or_else(|| cl_err("no kernel"))?;
+    // SAFETY: the function defined above has exactly this signature.
+    let f: RowFn = unsafe { std::mem::transmute(p) };
+    Ok(Variant { _code: code, f })
 }
 
 /// The elementwise prologue of a row kernel, emitted at one position.
@@ -546,13 +564,7 @@ impl Chain<'_> {
         let mut vals: Vec<Value> = Vec::with_capacity(self.eb.vals.len());
         for (src, _) in &self.eb.vals {
             let v = match *src {
-                Src::Input(k) => match self.splat_v[k] {
-                    Some(s) => s,
-                    None => {
-                        let a = b.ins().iadd(self.in_ptrs[k], off);
-                        b.ins().load(V, mem(), a, 0)
-                    }
-                },
+                Src::Input(k) => input_at(b, self.splat_v[k], self.in_ptrs[k], off, V),
                 Src::Const(f, _) => vconst(b, f as f32),
                 Src::Op(j) => {
                     let op: &BodyOp = &self.eb.ops[j];
@@ -583,13 +595,7 @@ impl Chain<'_> {
         let mut vals: Vec<Value> = Vec::with_capacity(self.eb.vals.len());
         for (src, d) in &self.eb.vals {
             let v = match *src {
-                Src::Input(k) => match self.splat_s[k] {
-                    Some(s) => s,
-                    None => {
-                        let a = b.ins().iadd(self.in_ptrs[k], off);
-                        b.ins().load(types::F32, mem(), a, 0)
-                    }
-                },
+                Src::Input(k) => input_at(b, self.splat_s[k], self.in_ptrs[k], off, types::F32),
                 Src::Const(f, _) => b.ins().f32const(f as f32),
                 Src::Op(j) => {
                     let op = &self.eb.ops[j];

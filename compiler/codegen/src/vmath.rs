@@ -172,10 +172,9 @@ pub fn vtanh(b: &mut FunctionBuilder, x: Value) -> Value {
     vftz(b, r)
 }
 
-/// `exp` of f32x4: exactly `tfmath::exp` (TF's Eigen `pexp_float`).
-pub fn vexp(b: &mut FunctionBuilder, x0: Value) -> Value {
-    let hi = vconst(b, tfmath::EXP_HI);
-    let x = vmin_c(b, hi, x0);
+/// Eigen's `exp` range reduction of f32x4 `x`: `m = floor(x·log2(e) + ½)`,
+/// `r = x - m·ln 2` in two parts, and `r²`.
+fn exp_reduce(b: &mut FunctionBuilder, x: Value) -> (Value, Value, Value) {
     let t = madd_kc(b, x, tfmath::LOG2EF, 0.5);
     let m = b.ins().floor(t);
     let c1 = vconst(b, tfmath::EXP_C1);
@@ -184,6 +183,14 @@ pub fn vexp(b: &mut FunctionBuilder, x0: Value) -> Value {
     let mc2 = b.ins().fmul(m, c2);
     let r = b.ins().fadd(mc2, r);
     let r2 = b.ins().fmul(r, r);
+    (m, r, r2)
+}
+
+/// `exp` of f32x4: exactly `tfmath::exp` (TF's Eigen `pexp_float`).
+pub fn vexp(b: &mut FunctionBuilder, x0: Value) -> Value {
+    let hi = vconst(b, tfmath::EXP_HI);
+    let x = vmin_c(b, hi, x0);
+    let (m, r, r2) = exp_reduce(b, x);
     let p = tfmath::EXP_P;
     let pe = madd_kc(b, r2, p[4], p[2]);
     let po = madd_kc(b, r2, p[3], p[1]);
@@ -210,14 +217,7 @@ pub fn vsigmoid(b: &mut FunctionBuilder, x0: Value) -> Value {
     let x = vmin_c(b, hi, x0);
     let half = vconst(b, 0.5);
     let x = b.ins().fmul(x, half);
-    let t = madd_kc(b, x, tfmath::LOG2EF, 0.5);
-    let m = b.ins().floor(t);
-    let c1 = vconst(b, tfmath::EXP_C1);
-    let r = madd_v(b, m, c1, x);
-    let c2 = vconst(b, tfmath::EXP_C2);
-    let mc2 = b.ins().fmul(m, c2);
-    let r = b.ins().fadd(mc2, r);
-    let r2 = b.ins().fmul(r, r);
+    let (m, r, r2) = exp_reduce(b, x);
     let p = tfmath::SIGMOID_P;
     let pe = madd_kc(b, r2, p[2], p[0]);
     let po = madd_kc(b, r2, p[3], p[1]);

@@ -132,6 +132,27 @@ fn at_node(mut e: TfError, name: &str) -> TfError {
     e
 }
 
+/// Runs tensor op `node` (defined by `def`) on `ins` with its reference
+/// kernel, after its shape rule; errors name the node, as TF's do.
+pub fn run_tensor_op(def: &tfjit_tensor::op::OpDef, node: &crate::node::Node, ins: &[RtValue]) -> TfResult<Vec<RtValue>> {
+    let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
+    for (i, v) in ins.iter().enumerate() {
+        match v {
+            RtValue::Tensor(t) => ts.push(t),
+            other => {
+                return Err(at_node(
+                    TfError::invalid_argument(format!("{}: input {i} must be a tensor, got a {}", def.name, other.kind_name())),
+                    &node.name,
+                ))
+            }
+        }
+    }
+    let infos: Vec<InputInfo> = ts.iter().map(|t| InputInfo::of(t)).collect();
+    (def.infer)(&infos, &node.attrs).map_err(|e| at_node(e, &node.name))?;
+    let outs = (def.kernel)(&ts, &node.attrs).map_err(|e| at_node(e, &node.name))?;
+    Ok(outs.into_iter().map(RtValue::Tensor).collect())
+}
+
 /// Runs `graph` on `args`: its inputs in order, then the values of its
 /// symbolic captures (captured tensors and variables are fed by the graph
 /// itself). Returns the outputs. Errors are the kernels' `TfError`s with
@@ -219,28 +240,7 @@ pub fn execute_owned(
             ins.push(v);
         }
         let outs = match node.op {
-            OpRef::Tensor(def) => {
-                let mut ts: Vec<&Tensor> = Vec::with_capacity(ins.len());
-                for (i, v) in ins.iter().enumerate() {
-                    match v {
-                        RtValue::Tensor(t) => ts.push(t),
-                        other => {
-                            return Err(at_node(
-                                TfError::invalid_argument(format!(
-                                    "{}: input {i} must be a tensor, got a {}",
-                                    def.name,
-                                    other.kind_name()
-                                )),
-                                &node.name,
-                            ))
-                        }
-                    }
-                }
-                let infos: Vec<InputInfo> = ts.iter().map(|t| InputInfo::of(t)).collect();
-                (def.infer)(&infos, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-                let outs = (def.kernel)(&ts, &node.attrs).map_err(|e| at_node(e, &node.name))?;
-                outs.into_iter().map(RtValue::Tensor).collect::<Vec<_>>()
-            }
+            OpRef::Tensor(def) => run_tensor_op(def, node, &ins)?,
             OpRef::Graph(def) => {
                 let mut cx = RunCtx { node, rt: &mut *rt };
                 crate::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))?

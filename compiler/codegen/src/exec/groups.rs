@@ -110,7 +110,7 @@ pub(crate) fn mark(g: &FuncGraph, steps: &mut [CStep], cores: usize) {
 /// Runs a grouped step: its reference kernel, without runtime access.
 pub(crate) fn run_pure(node: &tfjit_graph::Node, ins: &[tfjit_graph::RtValue]) -> tfjit_tensor::TfResult<Vec<tfjit_graph::RtValue>> {
     match node.op {
-        OpRef::Tensor(def) => super::run_tensor(def, node, ins),
+        OpRef::Tensor(def) => tfjit_graph::execute::run_tensor_op(def, node, ins),
         OpRef::Graph(_) => Err(super::at_node(
             tfjit_tensor::TfError::invalid_argument(format!("{}: not a tensor op", node.op.name())),
             &node.name,

@@ -169,15 +169,6 @@ fn split_plan(m: usize, k: usize, n: usize) -> Split {
     }
 }
 
-/// How many blocks to cut a dimension into for `threads` threads: one per
-/// thread. Every block packs its own copy of the other operand, so more
-/// blocks cost packing (a training step's five 256×1024·1024×1024-class
-/// products: 10.2 ms per step with one block per thread against 10.3–11.2
-/// with two); a helper that is busy elsewhere delays the call by at most its
-/// block, since the caller runs a block no helper has started.
-fn blocks_for(_len: usize, threads: usize) -> usize {
-    threads.max(1)
-}
 /// Whether a batch of products with one right operand and left operands
 /// stacked row-major one after another is one tall product, bit for bit:
 /// each product already runs on `gemm` (at least [`EXACT_MAX_MACS`]), and
@@ -269,11 +260,18 @@ trait GemmRaw: Sized {
 
 /// The blocks `(rows, cols)` (each a `(start, len)`) `split` divides an
 /// `m`×`n` output into.
+///
+/// One block per thread: every block packs its own copy of the other
+/// operand, so more blocks cost packing (a training step's five
+/// 256×1024·1024×1024-class products: 10.2 ms per step with one block per
+/// thread against 10.3–11.2 with two); a helper that is busy elsewhere
+/// delays the call by at most its block, since the caller runs a block no
+/// helper has started.
 fn split_blocks(m: usize, n: usize, split: Split) -> Vec<((usize, usize), (usize, usize))> {
     match split {
         Split::None => vec![((0, m), (0, n))],
-        Split::Cols(p) => spans(n, blocks_for(n, p)).map(|c| ((0, m), c)).collect(),
-        Split::Rows(p) => spans(m, blocks_for(m, p)).map(|r| (r, (0, n))).collect(),
+        Split::Cols(p) => spans(n, p).map(|c| ((0, m), c)).collect(),
+        Split::Rows(p) => spans(m, p).map(|r| (r, (0, n))).collect(),
     }
 }
 
