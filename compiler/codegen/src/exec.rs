@@ -783,17 +783,7 @@ impl CompiledFunction {
 
 /// Checks a step's output count and puts its outputs in their slots.
 fn store(values: &mut [Option<RtValue>], cs: &CStep, node: &tfjit_graph::Node, outs: Vec<RtValue>) -> TfResult<()> {
-    if outs.len() != node.outputs.len() {
-        return Err(at_node(
-            TfError::invalid_argument(format!(
-                "{} produced {} outputs, expected {}",
-                node.op.name(),
-                outs.len(),
-                node.outputs.len()
-            )),
-            &node.name,
-        ));
-    }
+    tfjit_graph::execute::check_output_count(node, outs.len())?;
     for (i, v) in outs.into_iter().enumerate() {
         if let Some(s) = values.get_mut(cs.out as usize + i) {
             *s = Some(v);

@@ -132,6 +132,17 @@ fn at_node(mut e: TfError, name: &str) -> TfError {
     e
 }
 
+/// Checks that `node` produced as many outputs as it declares.
+pub fn check_output_count(node: &crate::node::Node, produced: usize) -> TfResult<()> {
+    if produced == node.outputs.len() {
+        return Ok(());
+    }
+    Err(at_node(
+        TfError::invalid_argument(format!("{} produced {produced} outputs, expected {}", node.op.name(), node.outputs.len())),
+        &node.name,
+    ))
+}
+
 /// Runs tensor op `node` (defined by `def`) on `ins` with its reference
 /// kernel, after its shape rule; errors name the node, as TF's do.
 pub fn run_tensor_op(def: &tfjit_tensor::op::OpDef, node: &crate::node::Node, ins: &[RtValue]) -> TfResult<Vec<RtValue>> {
@@ -246,17 +257,7 @@ pub fn execute_owned(
                 crate::graph_ops::run_consuming(def, &mut cx, ins).map_err(|e| at_node(e, &node.name))?
             }
         };
-        if outs.len() != node.outputs.len() {
-            return Err(at_node(
-                TfError::invalid_argument(format!(
-                    "{} produced {} outputs, expected {}",
-                    node.op.name(),
-                    outs.len(),
-                    node.outputs.len()
-                )),
-                &node.name,
-            ));
-        }
+        check_output_count(node, outs.len())?;
         values[step.node.index()] = Some(outs);
     }
     graph
